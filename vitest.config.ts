@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm test`: unit tests next to the code and end-to-end suites in test/ that need no outside service.
+// The same end-to-end suites run against the built executable with NEPTUNE_BIN=dist/neptune (npm run test:exe).
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'dist/**'],
+    // oclif writes through console.log; vitest must not swallow it (cli-conventions §3).
+    disableConsoleIntercept: true,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    typecheck: { enabled: false },
+  },
+});
