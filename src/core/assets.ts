@@ -13,7 +13,8 @@ import { internalError } from './errors';
 
 export type AssetName = keyof typeof manifest;
 
-const require = createRequire(__filename);
+// import.meta.* is defined to __filename/__dirname in the CommonJS bundle (scripts/build.mjs).
+const require = createRequire(import.meta.filename);
 
 export function isSea(): boolean {
   try {
@@ -25,7 +26,7 @@ export function isSea(): boolean {
 
 /** The repository root when running from a checkout: dist/neptune.cjs and src/core/assets.ts are both two deep. */
 export function repoRoot(): string {
-  return path.resolve(__dirname, '..', '..');
+  return path.resolve(import.meta.dirname, '..', '..');
 }
 
 export function readAsset(name: AssetName): Buffer {
