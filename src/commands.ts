@@ -1,0 +1,10 @@
+/**
+ * The explicit command map (oclif "explicit" discovery, so the CLI bundles into one file). Ids use ':' inside,
+ * users type a space: `neptune allowlist check`. A topic appears here only when its commands work.
+ */
+import type { Command } from '@oclif/core';
+import Autocomplete from './commands/autocomplete';
+
+export const COMMANDS: Record<string, Command.Class> = {
+  autocomplete: Autocomplete,
+};
