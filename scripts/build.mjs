@@ -44,7 +44,7 @@ async function bundle() {
     legalComments: 'none',
     logLevel: 'warning',
     // Optional requires of oclif (TypeScript loaders) and the native addon's platform packages stay outside.
-    external: ['typescript', 'ts-node', 'tsx', 'pnpapi', '@napi-rs/keyring-*'],
+    external: ['typescript', 'ts-node', 'tsx', 'pnpapi', '@napi-rs/keyring-*', '*.node'],
     define: {
       'import.meta.dirname': '__dirname',
       'import.meta.filename': '__filename',

@@ -1,0 +1,47 @@
+/**
+ * File writes that never leave half-written data: write a temporary file beside the target, flush it, then
+ * rename it over the target (atomic on POSIX). Secrets are written 0600 in 0700 directories.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface WriteOptions {
+  /** File mode; 0o600 for anything that holds a secret. Default 0o644. */
+  mode?: number;
+  /** Mode of directories created on the way. Default 0o755, or 0o700 when the file mode is private. */
+  dirMode?: number;
+}
+
+export const PRIVATE_FILE = 0o600;
+export const PRIVATE_DIR = 0o700;
+
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: WriteOptions = {},
+): Promise<void> {
+  const mode = options.mode ?? 0o644;
+  const dirMode = options.dirMode ?? ((mode & 0o077) === 0 ? PRIVATE_DIR : 0o755);
+  const dir = path.dirname(file);
+  await mkdir(dir, { recursive: true, mode: dirMode });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(tmp, 'wx', mode);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(tmp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  try {
+    // open() applies the umask; a private file must be exactly its mode.
+    await chmod(tmp, mode);
+    await rename(tmp, file);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
