@@ -10,7 +10,7 @@ import path from 'node:path';
 import pjson from '../package.json';
 import { isSea, repoRoot } from './core/assets';
 import { globalSwitches } from './core/command';
-import { EXIT } from './core/errors';
+import { ERROR_KINDS, EXIT } from './core/errors';
 import { renderError } from './core/handle';
 import { Output } from './core/output';
 
@@ -37,7 +37,29 @@ function serveVirtualModule(file: string, exports: object): void {
   };
 }
 
-/** The longest run of leading words that names a command or a topic, as `a:b`. */
+/**
+ * The words that name no command, if any: the first word when it is neither a command nor a topic, or a topic
+ * followed by a word that is not one of its commands. Further words are arguments.
+ */
+export function unknownCommand(
+  words: readonly string[],
+  isCommand: (id: string) => boolean,
+  isTopic: (id: string) => boolean,
+): string[] | undefined {
+  let known = 0;
+  for (let n = words.length; n > 0; n--) {
+    const id = words.slice(0, n).join(':');
+    if (isCommand(id)) return undefined;
+    if (isTopic(id)) {
+      known = n;
+      break;
+    }
+  }
+  if (known === words.length) return undefined;
+  return words.slice(0, known + 1);
+}
+
+/** The leading words of argv, up to the first flag. */
 function leadingWords(argv: readonly string[]): string[] {
   const words: string[] = [];
   for (const arg of argv) {
@@ -76,29 +98,63 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     const words = leadingWords(argv);
     const isHelp = words[0] === 'help' || argv.includes('--help') || argv.includes('-h');
     if (words.length > 0 && !isHelp) {
-      let known = false;
-      for (let n = words.length; n > 0 && !known; n--) {
-        const id = words.slice(0, n).join(':');
-        known = Boolean(config.findCommand(id) || config.findTopic(id));
-      }
-      if (!known) return await commandNotFound(words, config.commandIDs, output);
+      const unknown = unknownCommand(
+        words,
+        (id) => Boolean(config.findCommand(id)),
+        (id) => Boolean(config.findTopic(id)),
+      );
+      if (unknown) return await commandNotFound(unknown, config.commandIDs, output);
     }
     await run(argv, config);
     await flush();
+    if (words.length === 0 && (argv.length === 0 || (argv.length === 1 && isHelp)))
+      output.write(rootHelpAppendix());
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     return renderError(error, { output, json: switches.json, debug: switches.debug });
   }
 }
 
+/** Sections that oclif's root help has no place for: exit codes and environment (DESIGN §1). */
+function rootHelpAppendix(): string {
+  const exits = Object.entries(ERROR_KINDS).map(
+    ([kind, text]) => [EXIT[kind as keyof typeof ERROR_KINDS], text] as const,
+  );
+  const rows: [number, string][] = [
+    [EXIT.ok, 'success (a valid negative answer is data, and exits 0)'],
+    ...exits,
+    [EXIT.commandNotFound, 'no such command'],
+  ];
+  rows.sort((a, b) => a[0] - b[0]);
+  const env: [string, string][] = [
+    ['NEPTUNE_API_URL', 'the service to talk to (https://…)'],
+    ['NEPTUNE_TOKEN', 'an API key or token; wins over stored credentials'],
+    ['NEPTUNE_PROFILE', 'the profile to use (default: the current one)'],
+    ['NEPTUNE_CA_FILE', 'an extra CA certificate (PEM) to trust'],
+    ['NEPTUNE_CONFIG_DIR', 'config and file-stored credentials (default: $XDG_CONFIG_HOME/neptune)'],
+    ['NEPTUNE_CACHE_DIR', 'caches (default: $XDG_CACHE_HOME/neptune)'],
+    ['NEPTUNE_DATA_DIR', 'data (default: $XDG_DATA_HOME/neptune)'],
+    ['NEPTUNE_CREDENTIAL_STORE', 'keychain or file (default: the keychain if one answers)'],
+    ['HTTPS_PROXY, NO_PROXY', 'proxy for outgoing HTTPS'],
+    ['NO_COLOR', 'no colour (also TERM=dumb, --no-color)'],
+  ];
+  const width = Math.max(...env.map(([k]) => k.length));
+  return [
+    'EXIT CODES',
+    ...rows.map(([code, text]) => `  ${String(code).padEnd(4)}${text}`),
+    '',
+    'ENVIRONMENT',
+    ...env.map(([k, text]) => `  ${k.padEnd(width + 2)}${text}`),
+    '',
+  ].join('\n');
+}
+
 async function commandNotFound(words: string[], ids: string[], output: Output): Promise<number> {
   const { suggest } = await import('./core/suggest');
   const spaced = ids.map((id) => id.replaceAll(':', ' '));
-  const topics = [...new Set(spaced.map((id) => id.split(' ')[0]!))];
+  const topics = [...new Set(spaced.map((id) => id.split(' ')[0]!))].filter((t) => !spaced.includes(t));
   const typed = words.join(' ');
-  const candidates = suggest(typed, [...spaced, ...topics.filter((t) => !spaced.includes(t))]);
-  const first = suggest(words[0]!, topics);
-  const hints = candidates.length > 0 ? candidates : first;
+  const hints = suggest(typed, [...spaced, ...topics]);
   output.error(
     `${typed} is not a neptune command`,
     hints.length > 0

@@ -1,0 +1,46 @@
+/**
+ * Only for the built executable: run by `npm run test:exe` (NEPTUNE_BIN=dist/neptune) after `npm run build`;
+ * vitest.config.ts leaves this file out of `npm test`, which has no executable to test.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, IS_EXECUTABLE, REPO, tempHome } from './helpers/cli';
+
+describe('the single executable (dist/neptune)', () => {
+  it('is what NEPTUNE_BIN points at', () => {
+    expect(IS_EXECUTABLE).toBe(true);
+  });
+
+  it('runs with no Node on PATH, from outside the repository, and ignores NODE_OPTIONS', () => {
+    const home = tempHome();
+    const run = (args: string[], extra: Record<string, string> = {}) =>
+      spawnSync(BIN, args, {
+        cwd: home,
+        env: { PATH: '/usr/bin:/bin', HOME: home, ...extra },
+        encoding: 'utf8',
+      });
+    const version = run(['--version'], { NODE_OPTIONS: '--require=/nonexistent.js' });
+    expect(version.status).toBe(0);
+    expect(version.stdout).toContain('node-v24.21.0');
+    const help = run(['--help']);
+    expect(help.status).toBe(0);
+    const fromCheckout = spawnSync(path.join(REPO, 'bin/neptune'), ['--help'], { encoding: 'utf8' });
+    expect(help.stdout).toBe(fromCheckout.stdout);
+  });
+
+  it('needs no file beside it: a lone copy runs', () => {
+    const dir = tempHome();
+    const lone = path.join(dir, 'neptune');
+    copyFileSync(BIN, lone);
+    chmodSync(lone, 0o755);
+    const r = spawnSync(lone, ['autocomplete', 'bash'], {
+      cwd: dir,
+      env: { PATH: '/usr/bin:/bin', HOME: dir },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('complete -o default -F _neptune neptune');
+  });
+});
