@@ -6,7 +6,11 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // The executable's own checks need dist/neptune: only with NEPTUNE_BIN (npm run test:exe).
-    exclude: ['**/node_modules/**', 'dist/**', ...(process.env.NEPTUNE_BIN ? [] : ['test/executable.e2e.test.ts'])],
+    exclude: [
+      '**/node_modules/**',
+      'dist/**',
+      ...(process.env.NEPTUNE_BIN ? [] : ['test/executable.e2e.test.ts']),
+    ],
     // oclif writes through console.log; vitest must not swallow it (cli-conventions §3).
     disableConsoleIntercept: true,
     testTimeout: 30_000,

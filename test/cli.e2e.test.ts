@@ -22,7 +22,7 @@ describe('neptune (the CLI)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('USAGE\n  $ neptune [COMMAND]');
     expect(r.stdout).toContain('autocomplete');
-    expect(r.stdout).toMatch(/EXIT CODES[\s\S]*\n  64 +bad command line/);
+    expect(r.stdout).toMatch(/EXIT CODES[\s\S]*\n {2}64 +bad command line/);
     expect(r.stdout).toMatch(/NEPTUNE_CONFIG_DIR/);
     expect(r.stderr).toBe('');
   });
