@@ -9,10 +9,10 @@ import Module from 'node:module';
 import path from 'node:path';
 import pjson from '../package.json';
 import { isSea, repoRoot } from './core/assets';
-import { globalSwitches } from './core/command';
 import { ERROR_KINDS, EXIT } from './core/errors';
 import { renderError } from './core/handle';
 import { Output } from './core/output';
+import { globalSwitches } from './core/switches';
 
 export const VERSION: string = pjson.version;
 
@@ -117,7 +117,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
 
 /** Sections that oclif's root help has no place for: exit codes and environment (DESIGN §1). */
 function rootHelpAppendix(): string {
-  const exits = Object.entries(ERROR_KINDS).map(
+  const exits = Object.entries(ERROR_KINDS).map<[number, string]>(
     ([kind, text]) => [EXIT[kind as keyof typeof ERROR_KINDS], text] as const,
   );
   const rows: [number, string][] = [

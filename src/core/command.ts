@@ -5,32 +5,7 @@
 import { Command, Flags } from '@oclif/core';
 import { renderError } from './handle';
 import { Output } from './output';
-
-export interface GlobalSwitches {
-  json: boolean;
-  quiet: boolean;
-  noColor: boolean;
-  debug: boolean;
-}
-
-/**
- * Global switches read straight from argv (up to `--`), so that they apply even when parsing fails, e.g. a usage
- * error under --json is still JSON.
- */
-export function globalSwitches(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-): GlobalSwitches {
-  const end = argv.indexOf('--');
-  const args = end === -1 ? argv : argv.slice(0, end);
-  const has = (...names: string[]) => names.some((n) => args.includes(n));
-  return {
-    json: has('--json'),
-    quiet: has('--quiet', '-q'),
-    noColor: has('--no-color'),
-    debug: has('--debug') || env.NEPTUNE_DEBUG === '1',
-  };
-}
+import { type GlobalSwitches, globalSwitches } from './switches';
 
 export abstract class NeptuneCommand extends Command {
   static override baseFlags = {
