@@ -117,9 +117,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
 
 /** Sections that oclif's root help has no place for: exit codes and environment (DESIGN §1). */
 function rootHelpAppendix(): string {
-  const exits = Object.entries(ERROR_KINDS).map<[number, string]>(
-    ([kind, text]) => [EXIT[kind as keyof typeof ERROR_KINDS], text] as const,
-  );
+  const exits = Object.entries(ERROR_KINDS).map<[number, string]>(([kind, text]) => [
+    EXIT[kind as keyof typeof ERROR_KINDS],
+    text,
+  ]);
   const rows: [number, string][] = [
     [EXIT.ok, 'success (a valid negative answer is data, and exits 0)'],
     ...exits,
