@@ -1,0 +1,8 @@
+import type { Formatter } from './common';
+
+/** One prefix per line, IPv4 then IPv6: for scripts. No comment (plain lists have no comment syntax). */
+export const cidrFormat: Formatter = {
+  name: 'cidr',
+  summary: 'one prefix per line (default)',
+  render: (plan) => [...plan.ipv4, ...plan.ipv6].map((c) => `${c}\n`).join(''),
+};

@@ -1,0 +1,189 @@
+/**
+ * Filters and aggregation: which published rows a selection takes, and the exact address set it stands for.
+ * `--exclude-service` subtracts address space (AMAZON minus EC2 is every AMAZON address in no EC2 prefix, in any
+ * region: docs/decisions/0303-exclude-service-everywhere.md), it does not drop rows.
+ */
+import { usageError } from '../core/errors';
+import { suggest } from '../core/suggest';
+import type { Cidr, Family } from './cidr';
+import { collapse, subtract } from './cidr-set';
+import type { RangeRow, Snapshot } from './ranges';
+
+export interface SelectionInput {
+  regions?: readonly string[];
+  services?: readonly string[];
+  excludeServices?: readonly string[];
+  networkBorderGroups?: readonly string[];
+  /** Default both. */
+  families?: readonly Family[];
+}
+
+/** A selection with every pattern resolved to the names it matches in one snapshot. */
+export interface Selection {
+  /** undefined: every region. */
+  regions: ReadonlySet<string> | undefined;
+  services: ReadonlySet<string>;
+  excludeServices: ReadonlySet<string>;
+  networkBorderGroups: ReadonlySet<string> | undefined;
+  families: readonly Family[];
+}
+
+export interface Aggregate {
+  ipv4: Cidr[];
+  ipv6: Cidr[];
+}
+
+export const DEFAULT_SERVICE = 'AMAZON';
+
+function globToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+function namesOf(rows: readonly RangeRow[], pick: (r: RangeRow) => string | undefined): string[] {
+  const names = new Set<string>();
+  for (const row of rows) {
+    const name = pick(row);
+    if (name !== undefined) names.add(name);
+  }
+  return [...names].sort();
+}
+
+/**
+ * Resolves patterns (exact names or globs with * and ?, case-insensitive) against the names present. A pattern
+ * that matches nothing is a usage error that lists the valid names.
+ */
+function resolve(
+  patterns: readonly string[],
+  known: readonly string[],
+  what: string,
+  flag: string,
+): Set<string> {
+  const out = new Set<string>();
+  for (const pattern of patterns) {
+    const re = globToRegExp(pattern);
+    const matches = known.filter((name) => re.test(name));
+    if (matches.length === 0) {
+      const near = suggest(
+        pattern.toLowerCase(),
+        known.map((k) => k.toLowerCase()),
+      ).map((n) => known.find((k) => k.toLowerCase() === n)!);
+      const list =
+        known.length > 12 ? `${known.slice(0, 12).join(', ')}, … (${known.length} in all)` : known.join(', ');
+      throw usageError(
+        `ALLOWLIST_UNKNOWN_${what.toUpperCase().replaceAll(' ', '_')}`,
+        `unknown ${what} ${JSON.stringify(pattern)}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''}`,
+        {
+          hint: `valid ${what}s: ${list}; see them all with neptune allowlist --list ${flag}`,
+          details: { [what.replaceAll(' ', '_')]: pattern, valid: known },
+        },
+      );
+    }
+    for (const m of matches) out.add(m);
+  }
+  return out;
+}
+
+export function knownRegions(snapshot: Snapshot): string[] {
+  return namesOf(snapshot.rows, (r) => r.region);
+}
+
+export function knownServices(snapshot: Snapshot): string[] {
+  return namesOf(snapshot.rows, (r) => r.service);
+}
+
+export function knownNetworkBorderGroups(snapshot: Snapshot): string[] {
+  return namesOf(snapshot.rows, (r) => r.networkBorderGroup);
+}
+
+export function resolveSelection(snapshot: Snapshot, input: SelectionInput): Selection {
+  const services = knownServices(snapshot);
+  const regions =
+    input.regions && input.regions.length > 0
+      ? resolve(input.regions, knownRegions(snapshot), 'region', 'regions')
+      : undefined;
+  let networkBorderGroups: Set<string> | undefined;
+  if (input.networkBorderGroups && input.networkBorderGroups.length > 0) {
+    const known = knownNetworkBorderGroups(snapshot);
+    if (known.length === 0) {
+      throw usageError(
+        'ALLOWLIST_NO_NETWORK_BORDER_GROUPS',
+        `the snapshot ${snapshot.stamp.createDate} has no network border groups (AWS added them in 2020-04)`,
+        { hint: 'filter with --region instead, or use a newer snapshot' },
+      );
+    }
+    networkBorderGroups = resolve(
+      input.networkBorderGroups,
+      known,
+      'network border group',
+      'network-border-groups',
+    );
+  }
+  const families = input.families && input.families.length > 0 ? [...new Set(input.families)].sort() : [4, 6];
+  return {
+    regions,
+    services: resolve(
+      input.services && input.services.length > 0 ? input.services : [DEFAULT_SERVICE],
+      services,
+      'service',
+      'services',
+    ),
+    excludeServices: resolve(input.excludeServices ?? [], services, 'service', 'services'),
+    networkBorderGroups,
+    families: families as Family[],
+  };
+}
+
+/** Whether a row passes the region, border group and family filters. */
+function inScope(row: RangeRow, selection: Selection): boolean {
+  if (!selection.families.includes(row.prefix.family)) return false;
+  if (selection.regions && !selection.regions.has(row.region)) return false;
+  if (selection.networkBorderGroups) {
+    if (row.networkBorderGroup === undefined || !selection.networkBorderGroups.has(row.networkBorderGroup))
+      return false;
+  }
+  return true;
+}
+
+/** The published rows the selection takes (before subtraction), in published order. */
+export function selectedRows(snapshot: Snapshot, selection: Selection): RangeRow[] {
+  return snapshot.rows.filter((row) => selection.services.has(row.service) && inScope(row, selection));
+}
+
+/** The exact address set of a selection, collapsed per family. */
+export function aggregate(snapshot: Snapshot, selection: Selection): Aggregate {
+  const take: [Cidr[], Cidr[]] = [[], []];
+  const drop: [Cidr[], Cidr[]] = [[], []];
+  const hasExclusions = selection.excludeServices.size > 0;
+  for (const row of snapshot.rows) {
+    const slot = row.prefix.v6 ? 1 : 0;
+    if (!selection.families.includes(row.prefix.family)) continue;
+    if (hasExclusions && selection.excludeServices.has(row.service)) drop[slot].push(row.prefix);
+    if (selection.services.has(row.service) && inScope(row, selection)) take[slot].push(row.prefix);
+  }
+  const result = (slot: 0 | 1) => {
+    const kept = collapse(take[slot]);
+    return hasExclusions ? subtract(kept, collapse(drop[slot])) : kept;
+  };
+  return { ipv4: result(0), ipv6: result(1) };
+}
+
+/** A plain description of the selection, for comments and --json. */
+export function describeSelection(selection: Selection): {
+  services: string[];
+  excludeServices: string[];
+  regions: string[] | 'all';
+  networkBorderGroups: string[] | 'all';
+  families: Family[];
+} {
+  return {
+    services: [...selection.services].sort(),
+    excludeServices: [...selection.excludeServices].sort(),
+    regions: selection.regions ? [...selection.regions].sort() : 'all',
+    networkBorderGroups: selection.networkBorderGroups ? [...selection.networkBorderGroups].sort() : 'all',
+    families: [...selection.families],
+  };
+}
