@@ -1,0 +1,139 @@
+/**
+ * Lints one runbook's text: runs the selected rules, places findings, applies inline suppressions and computes
+ * fingerprints. Pure: no file system, no clock.
+ */
+import { createHash } from 'node:crypto';
+import { analyze } from './analyze';
+import { RULES } from './rules/index';
+import { commentSpans } from './rules/util';
+import { parseDirectives } from './suppress';
+import type { Finding, LintSettings, Range, RawFinding, Rule, RuleContext, Severity } from './types';
+
+export interface EngineOptions {
+  settings: LintSettings;
+  /** Rule ids to run. */
+  rules: ReadonlySet<string>;
+  /** Severity changes by rule id (profile, config). */
+  severity?: Readonly<Record<string, Severity>>;
+  /** Production: a suppression without a reason does not count. */
+  requireReason?: boolean;
+}
+
+export interface FileResult {
+  file: string;
+  findings: Finding[];
+  context: RuleContext;
+}
+
+export function positionOf(lineStarts: number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
+}
+
+export function rangeOf(lineStarts: number[], start: number, end: number): Range {
+  const s = positionOf(lineStarts, start);
+  const e = positionOf(lineStarts, Math.max(end, start));
+  return { startLine: s.line, startColumn: s.column, endLine: e.line, endColumn: e.column };
+}
+
+function applies(rule: Rule, ctx: RuleContext): boolean {
+  if (rule.languages !== 'all' && !rule.languages.includes(ctx.language)) return false;
+  // rules that read the shell/Python model need it (a bash rule on an sh file is fine)
+  if (rule.languages !== 'all' && (ctx.language === 'bash' || ctx.language === 'sh') && !ctx.shell)
+    return false;
+  if (rule.languages !== 'all' && ctx.language === 'python' && !ctx.python) return false;
+  return true;
+}
+
+/**
+ * sha256 of (rule, path, whitespace-normalised line text, occurrence of that triple): stable when lines are
+ * inserted above, so SARIF, baselines and JSON consumers can follow a finding across edits.
+ */
+export function fingerprints(findings: Omit<Finding, 'fingerprint'>[], lines: string[]): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const lineText = (lines[f.range.startLine - 1] ?? '').replace(/\s+/g, ' ').trim();
+    const key = `${f.ruleId}\u0000${f.file}\u0000${lineText}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    return createHash('sha256').update(`${key}\u0000${n}`).digest('hex').slice(0, 32);
+  });
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.range.startLine - b.range.startLine ||
+    a.range.startColumn - b.range.startColumn ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+export async function lintText(
+  file: string,
+  text: string,
+  sidecar: string | null,
+  options: EngineOptions,
+): Promise<FileResult> {
+  const ctx = await analyze(file, text, sidecar, options.settings);
+  const raw: { rule: Rule; f: RawFinding }[] = [];
+  for (const rule of RULES) {
+    if (!options.rules.has(rule.id) || !applies(rule, ctx)) continue;
+    for (const f of rule.check(ctx)) raw.push({ rule, f });
+  }
+  const directives = parseDirectives(text, commentSpans(ctx), ctx.tree);
+  const partial = raw.map(({ rule, f }) => {
+    const finding: Omit<Finding, 'fingerprint'> = {
+      ruleId: rule.id,
+      ruleName: rule.name,
+      severity: options.severity?.[rule.id] ?? f.severity ?? rule.severity,
+      message: f.message,
+      file,
+      range: rangeOf(ctx.lineStarts, f.start, f.end),
+      source: 'neptune',
+      ...(f.fix ? { fix: f.fix } : {}),
+    };
+    const directive = directives.find(
+      (d) => d.ids.has(rule.id) && f.start >= d.scope.start && f.start <= d.scope.end,
+    );
+    if (directive) {
+      if (options.requireReason && !directive.reason) {
+        finding.message += ' (its suppression is ignored: the production profile requires "reason: …")';
+      } else {
+        directive.used = true;
+        finding.suppression = {
+          kind: 'inSource',
+          ...(directive.reason ? { justification: directive.reason } : {}),
+        };
+      }
+    }
+    return finding;
+  });
+  partial.sort((a, b) => compareFindings(a as Finding, b as Finding));
+  const prints = fingerprints(partial, text.split('\n'));
+  const findings = partial.map((f, i) => ({ ...f, fingerprint: prints[i]! }) as Finding);
+  return { file, findings: dedupe(findings), context: ctx };
+}
+
+/** One finding per rule and position. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}:${f.range.startLine}:${f.range.startColumn}:${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Inline directives that name a ShellCheck code, so the ShellCheck adapter can honor them. */
+export function directivesFor(ctx: RuleContext) {
+  return parseDirectives(ctx.text, commentSpans(ctx), ctx.tree);
+}

@@ -1,0 +1,39 @@
+import { syntaxErrors } from '../syntax';
+import type { Rule } from '../types';
+
+/** A runbook that does not parse fails on the host, at the worst time. */
+export const ROB004: Rule = {
+  id: 'ROB004',
+  name: 'parse-error',
+  group: 'ROB',
+  severity: 'error',
+  summary: 'Shell or Python syntax error',
+  explain: `The runbook does not parse. The shell runs the lines before the error and then stops (or, in some shells,
+skips ahead); Python refuses to start. Either way the remediation does not happen.
+
+Fix the syntax (bash -n / sh -n / python3 -m py_compile say the same). Placeholders like <app> are a common
+cause: see ROB003.`,
+  fix: 'none',
+  languages: ['bash', 'sh', 'python'],
+  check(ctx) {
+    if (!ctx.tree) return [];
+    const errors = syntaxErrors(ctx.tree);
+    const first = errors[0];
+    if (!first) return [];
+    const lang = ctx.language === 'python' ? 'Python' : 'shell';
+    const token = ctx.text.slice(first.start, Math.min(first.end, first.start + 20)).split('\n')[0];
+    const what = first.missing
+      ? `missing ${first.type}`
+      : token
+        ? `unexpected "${token}"`
+        : 'unexpected end of file';
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    return [
+      {
+        message: `${lang} syntax error: ${what}${more}`,
+        start: first.start,
+        end: Math.max(first.end, first.start),
+      },
+    ];
+  },
+};

@@ -1,0 +1,97 @@
+import type { RawFinding, Rule } from '../types';
+import { at, commandsIn } from './util';
+
+const FETCH = /^(curl|wget|fetch)$/;
+const RUNNERS = /^(sh|bash|dash|zsh|ksh|ash|python[0-9.]*|perl|ruby|node|php|source|\.)$/;
+const VERIFY = /^(sha256sum|sha512sum|sha1sum|shasum|md5sum|gpg|gpgv|cosign|minisign|signify|openssl)$/;
+
+/** Code fetched from the network and run without a checksum: whoever controls the URL owns the host. */
+export const SEC003: Rule = {
+  id: 'SEC003',
+  name: 'remote-code-exec',
+  group: 'SEC',
+  severity: 'error',
+  summary:
+    'curl|wget piped or process-substituted into a shell or interpreter, or downloaded and run without a checksum',
+  explain: `A runbook that runs what it downloads gives the network, the DNS and whoever controls that URL a root shell on
+every host the runbook reaches, at 3 a.m., unattended:
+
+    curl -s https://example.org/fix.sh | sudo bash
+    bash <(wget -qO- https://example.org/fix.sh)
+
+Ship the script with the runbook instead, or download it, check a pinned sha256 (sha256sum -c) or a signature,
+and only then run it.`,
+  fix: 'none',
+  languages: ['bash', 'sh', 'python'],
+  check(ctx) {
+    const out: RawFinding[] = [];
+    const shell = ctx.shell;
+    if (shell) {
+      const verified = shell.commands.some((c) => c.name !== null && VERIFY.test(c.name));
+      for (const cmd of shell.commands) {
+        // curl … | sh
+        if (cmd.pipeline && cmd.pipeIndex > 0 && cmd.name && RUNNERS.test(cmd.name)) {
+          const earlier = cmd.pipeline.slice(0, cmd.pipeIndex);
+          if (earlier.some((c) => c.name && FETCH.test(c.name)))
+            out.push(
+              at(
+                cmd.pipeline[0]!.node.parent ?? cmd.node,
+                `downloaded code is piped into ${cmd.name}: pin it with a checksum or ship it with the runbook`,
+              ),
+            );
+        }
+        // sh <(curl …), eval "$(curl …)", sh -c "$(curl …)"
+        if (
+          cmd.name &&
+          (RUNNERS.test(cmd.name) || cmd.name === 'eval' || cmd.args.some((w) => w.literal === '-c'))
+        ) {
+          for (const w of cmd.args)
+            for (const e of w.expansions)
+              if (
+                (e.kind === 'procsub' || e.kind === 'cmdsub') &&
+                commandsIn(shell, e.node).some((c) => c.name && FETCH.test(c.name))
+              )
+                out.push(
+                  at(
+                    cmd.node,
+                    `downloaded code is run by ${cmd.name}: pin it with a checksum or ship it with the runbook`,
+                  ),
+                );
+        }
+        // curl -o f …; sh f   (no checksum anywhere)
+        if (!verified && cmd.name && FETCH.test(cmd.name)) {
+          const lits = cmd.args.map((w) => w.literal);
+          const o = lits.findIndex(
+            (a) => a === '-o' || a === '-O' || a === '--output' || a === '--output-document',
+          );
+          const target = o !== -1 ? lits[o + 1] : null;
+          if (!target) continue;
+          const runs = shell.commands.find(
+            (c) =>
+              c.node.start > cmd.node.start &&
+              (c.nameWord?.literal === target ||
+                c.nameWord?.literal === `./${target}` ||
+                (c.name !== null &&
+                  RUNNERS.test(c.name) &&
+                  c.args.some((w) => w.literal === target || w.literal === `./${target}`))),
+          );
+          if (runs)
+            out.push(at(runs.node, `${target} is downloaded and run without a checksum or signature check`));
+        }
+      }
+    }
+    const py = ctx.python;
+    if (py) {
+      for (const call of py.calls)
+        if (
+          (call.func === 'exec' || call.func === 'eval') &&
+          call.args[0] &&
+          /urlopen|requests\.(get|post)|urllib|http\.client/.test(py.src(call.args[0]))
+        )
+          out.push(
+            at(call.node, `downloaded code is run by ${call.func}(): ship it with the runbook instead`),
+          );
+    }
+    return out;
+  },
+};

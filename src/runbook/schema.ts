@@ -1,0 +1,81 @@
+/**
+ * The JSON schema of the runbook manifest: the one definition, used to validate manifests and printed by
+ * `neptune runbook lint --print-schema`.
+ */
+
+const duration = {
+  description: 'A duration: seconds as an integer, or e.g. "90s", "2m", "1h30m".',
+  oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^(?:\\d+h)?(?:\\d+m)?(?:\\d+s)?$', minLength: 2 }],
+};
+
+export const MANIFEST_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'neptune-runbook-manifest-v1',
+  title: 'neptune runbook manifest',
+  description:
+    'Metadata of a runbook: a YAML block in comments right after the shebang, opened by a "# neptune:" line, or a sidecar <file>.neptune.yaml.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'description', 'mode', 'timeout'],
+  properties: {
+    name: {
+      description: 'Stable runbook name: lower case letters, digits, ".", "_" and "-".',
+      type: 'string',
+      pattern: '^[a-z0-9][a-z0-9._-]{0,63}$',
+    },
+    description: { description: 'What the runbook does, in one sentence.', type: 'string', minLength: 1 },
+    mode: {
+      description: 'diagnose: reads only; remediate: changes state.',
+      enum: ['diagnose', 'remediate'],
+    },
+    timeout: { ...duration, description: 'The agent kills the runbook after this long.' },
+    run_as: { description: 'The user the agent runs the runbook as.', type: 'string', minLength: 1 },
+    sudo: {
+      description:
+        'The exact commands the runbook may run with sudo (a command, or a command with its leading words).',
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+    },
+    hosts: {
+      description: 'Host selectors the runbook may run on (names, globs, or tag=value).',
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+    },
+    params: {
+      description:
+        'Alert values the runbook reads. A param "host" arrives as $NP_HOST; a name that already has the prefix is used as is.',
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          description: { type: 'string' },
+          pattern: { type: 'string', minLength: 1 },
+          enum: { type: 'array', items: { type: 'string' }, minItems: 1 },
+          maxLength: { type: 'integer', minimum: 1 },
+          required: { type: 'boolean' },
+          default: { type: 'string' },
+        },
+      },
+    },
+    caps: {
+      description:
+        'How often the runbook may run: at most `max` runs per `per`, and `cooldown` between runs.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        max: { type: 'integer', minimum: 1 },
+        per: duration,
+        cooldown: duration,
+      },
+    },
+    destructive: { description: 'The runbook deletes, resets, stops or destroys things.', type: 'boolean' },
+    idempotent: { description: 'Running it twice has the same effect as once.', type: 'boolean' },
+    requires: {
+      description: 'Commands the runbook needs on the host.',
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+    },
+  },
+} as const;

@@ -1,0 +1,131 @@
+/**
+ * Real parsers for runbooks: tree-sitter-bash and tree-sitter-python on web-tree-sitter. The WebAssembly files ship
+ * inside the executable (assets.json) and are loaded from bytes, never from a path.
+ *
+ * The tree is copied once into plain objects (SNode): rules walk it many times, and every access to a
+ * web-tree-sitter node crosses into WebAssembly.
+ */
+import { Language, Parser } from 'web-tree-sitter';
+import { readAsset } from '../core/assets';
+
+export interface SNode {
+  type: string;
+  /** Field name in the parent (`name`, `argument`, `value`, …), or null. */
+  field: string | null;
+  start: number;
+  end: number;
+  named: boolean;
+  missing: boolean;
+  children: SNode[];
+  parent: SNode | null;
+}
+
+interface Parsers {
+  bash: Parser;
+  python: Parser;
+}
+
+let loading: Promise<Parsers> | null = null;
+
+/** Loads the grammars once per process. */
+export function loadParsers(): Promise<Parsers> {
+  loading ??= (async () => {
+    await Parser.init({ wasmBinary: new Uint8Array(readAsset('web-tree-sitter.wasm')) });
+    const [bashLang, pyLang] = await Promise.all([
+      Language.load(new Uint8Array(readAsset('tree-sitter-bash.wasm'))),
+      Language.load(new Uint8Array(readAsset('tree-sitter-python.wasm'))),
+    ]);
+    const bash = new Parser();
+    bash.setLanguage(bashLang);
+    const python = new Parser();
+    python.setLanguage(pyLang);
+    return { bash, python };
+  })();
+  return loading;
+}
+
+/**
+ * Parses and copies the tree. web-tree-sitter reports offsets in UTF-16 code units for JavaScript strings, which is
+ * what String#slice uses.
+ */
+export function parseToTree(parser: Parser, text: string): SNode {
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('parser returned no tree');
+  try {
+    const cursor = tree.walk();
+    const root: SNode = {
+      type: cursor.nodeType,
+      field: null,
+      start: cursor.startIndex,
+      end: cursor.endIndex,
+      named: cursor.nodeIsNamed,
+      missing: cursor.nodeIsMissing,
+      children: [],
+      parent: null,
+    };
+    let current = root;
+    // Iterative depth-first copy with the cursor: far fewer calls into WebAssembly than node accessors.
+    if (cursor.gotoFirstChild()) {
+      copy: for (;;) {
+        const node: SNode = {
+          type: cursor.nodeType,
+          field: cursor.currentFieldName,
+          start: cursor.startIndex,
+          end: cursor.endIndex,
+          named: cursor.nodeIsNamed,
+          missing: cursor.nodeIsMissing,
+          children: [],
+          parent: current,
+        };
+        current.children.push(node);
+        if (cursor.gotoFirstChild()) {
+          current = node;
+          continue;
+        }
+        while (!cursor.gotoNextSibling()) {
+          if (!cursor.gotoParent()) break copy;
+          current = current.parent ?? root;
+        }
+      }
+    }
+    cursor.delete();
+    return root;
+  } finally {
+    tree.delete();
+  }
+}
+
+export function named(node: SNode): SNode[] {
+  return node.children.filter((c) => c.named);
+}
+
+export function field(node: SNode, name: string): SNode | undefined {
+  return node.children.find((c) => c.field === name);
+}
+
+export function fields(node: SNode, name: string): SNode[] {
+  return node.children.filter((c) => c.field === name);
+}
+
+/** Every node in document order. */
+export function* walk(node: SNode): Generator<SNode> {
+  const stack: SNode[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    yield n;
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+  }
+}
+
+export function ancestors(node: SNode): SNode[] {
+  const out: SNode[] = [];
+  for (let p = node.parent; p; p = p.parent) out.push(p);
+  return out;
+}
+
+/** The first parse problem: an ERROR node or a MISSING token. */
+export function syntaxErrors(root: SNode): SNode[] {
+  const out: SNode[] = [];
+  for (const n of walk(root)) if (n.type === 'ERROR' || n.missing) out.push(n);
+  return out;
+}
