@@ -1,0 +1,158 @@
+/**
+ * The user API, one entry per endpoint: the server registers its routes from this table (validation, auth
+ * requirement, success status) and the OpenAPI document is generated from it.
+ */
+import type { TSchema } from 'typebox';
+import * as S from './schemas';
+import type { Scope } from './scopes';
+
+export interface Endpoint {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** fastify syntax: `/v1/apikeys/:id` */
+  path: string;
+  summary: string;
+  /** `none`: public; `key`: any valid user API key; a scope: a key holding it (with its implications). */
+  auth: 'none' | 'key' | Scope;
+  params?: TSchema;
+  body?: TSchema;
+  response: TSchema;
+  status: 200 | 201;
+  tag: string;
+}
+
+const e = (endpoint: Omit<Endpoint, 'status'> & { status?: 200 | 201 }): Endpoint => ({
+  status: 200,
+  ...endpoint,
+});
+
+export const ENDPOINTS = {
+  whoami: e({
+    method: 'GET',
+    path: '/v1/whoami',
+    summary: 'The account, user and key behind the credentials',
+    auth: 'key',
+    response: S.Whoami,
+    tag: 'session',
+  }),
+  logout: e({
+    method: 'DELETE',
+    path: '/v1/session',
+    summary: 'Revoke the calling key if it was created by login (device flow or invitation)',
+    auth: 'key',
+    response: S.Revoked,
+    tag: 'session',
+  }),
+  listApiKeys: e({
+    method: 'GET',
+    path: '/v1/apikeys',
+    summary: "The caller's keys; every key of the account with the admin scope",
+    auth: 'read',
+    response: S.ApiKeyList,
+    tag: 'apikeys',
+  }),
+  createApiKey: e({
+    method: 'POST',
+    path: '/v1/apikeys',
+    summary: 'Create a key for the caller; its scopes must be within the caller’s',
+    auth: 'read',
+    body: S.CreateApiKeyRequest,
+    response: S.CreatedApiKey,
+    status: 201,
+    tag: 'apikeys',
+  }),
+  revokeApiKey: e({
+    method: 'DELETE',
+    path: '/v1/apikeys/:id',
+    summary: "Revoke a key (one's own, or any of the account's with the admin scope)",
+    auth: 'read',
+    params: S.KeyIdParams,
+    response: S.Revoked,
+    tag: 'apikeys',
+  }),
+  rotateApiKey: e({
+    method: 'POST',
+    path: '/v1/apikeys/:id/rotate',
+    summary: 'Replace a key by a new secret with the same name, scopes and lifetime; the old one is revoked',
+    auth: 'read',
+    params: S.KeyIdParams,
+    response: S.CreatedApiKey,
+    status: 201,
+    tag: 'apikeys',
+  }),
+  listUsers: e({
+    method: 'GET',
+    path: '/v1/users',
+    summary: 'The users of the account',
+    auth: 'read',
+    response: S.UserList,
+    tag: 'users',
+  }),
+  inviteUser: e({
+    method: 'POST',
+    path: '/v1/users',
+    summary: 'Invite a user; the response carries a one-time invitation token',
+    auth: 'admin',
+    body: S.InviteUserRequest,
+    response: S.Invitation,
+    status: 201,
+    tag: 'users',
+  }),
+  setUserRole: e({
+    method: 'PATCH',
+    path: '/v1/users/:email',
+    summary: 'Change a user’s role (the last admin cannot be demoted)',
+    auth: 'admin',
+    params: S.EmailParams,
+    body: S.SetRoleRequest,
+    response: S.User,
+    tag: 'users',
+  }),
+  removeUser: e({
+    method: 'DELETE',
+    path: '/v1/users/:email',
+    summary: 'Remove a user and revoke their keys (the last admin cannot be removed)',
+    auth: 'admin',
+    params: S.EmailParams,
+    response: S.Removed,
+    tag: 'users',
+  }),
+  acceptInvitation: e({
+    method: 'POST',
+    path: '/v1/invitations/accept',
+    summary: 'Exchange an invitation token for an API key (once)',
+    auth: 'none',
+    body: S.AcceptInvitationRequest,
+    response: S.CreatedApiKey,
+    status: 201,
+    tag: 'session',
+  }),
+  deviceCode: e({
+    method: 'POST',
+    path: '/v1/oauth/device/code',
+    summary: 'RFC 8628 device authorization request',
+    auth: 'none',
+    body: S.DeviceCodeRequest,
+    response: S.DeviceCodeResponse,
+    tag: 'oauth',
+  }),
+  deviceToken: e({
+    method: 'POST',
+    path: '/v1/oauth/token',
+    summary: 'RFC 8628 device access token request (poll no faster than `interval`)',
+    auth: 'none',
+    body: S.DeviceTokenRequest,
+    response: S.DeviceTokenResponse,
+    tag: 'oauth',
+  }),
+  deviceApprove: e({
+    method: 'POST',
+    path: '/v1/oauth/device/approve',
+    summary: 'Approve (or deny) a pending device login with its user code, as the calling user',
+    auth: 'read',
+    body: S.DeviceApproveRequest,
+    response: S.DeviceApproveResponse,
+    tag: 'oauth',
+  }),
+} satisfies Record<string, Endpoint>;
+
+export type EndpointName = keyof typeof ENDPOINTS;

@@ -1,0 +1,161 @@
+/**
+ * The control plane's HTTP application, built without listening (tests inject requests or listen themselves; the
+ * `server start` command listens). Routes come from the API contract (src/api/endpoints.ts): each gets its schema
+ * validation, its auth requirement and its success status from there.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ServerOptions as HttpsOptions } from 'node:https';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ENDPOINTS, type Endpoint, type EndpointName } from '../api/endpoints';
+import { openApiDocument } from '../api/openapi';
+import { authenticate, type Caller, requireScope } from './auth';
+import type { AuditSink, Handler, ServerContext } from './context';
+import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
+import { Metrics } from './metrics';
+import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from './routes/apikeys';
+import { deviceApprove, deviceCode, devicePage, deviceToken } from './routes/device';
+import { acceptInvitation, logout, whoami } from './routes/session';
+import { inviteUser, listUsers, removeUser, setUserRole } from './routes/users';
+import type { Store } from './store/store';
+import { DEFAULT_LIMITS, type Limits, Throttle } from './throttle';
+
+const HANDLERS: Record<EndpointName, Handler> = {
+  whoami,
+  logout,
+  listApiKeys,
+  createApiKey,
+  revokeApiKey,
+  rotateApiKey,
+  listUsers,
+  inviteUser,
+  setUserRole,
+  removeUser,
+  acceptInvitation,
+  deviceCode,
+  deviceToken,
+  deviceApprove,
+};
+
+/** Request bodies are small JSON documents; anything larger is refused before it is read. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface BuildOptions {
+  store: Store;
+  version: string;
+  now?: () => Date;
+  limits?: Partial<Limits>;
+  metrics?: Metrics;
+  audit?: AuditSink;
+  /** pino options, or false for none. */
+  logger?: FastifyServerOptions['logger'];
+  /** Given: the app serves HTTPS with these (key, cert; TLS 1.2 at least). */
+  https?: HttpsOptions;
+  /** True while the process is shutting down: /readyz answers 503 so load balancers drain it. */
+  draining?: () => boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | undefined;
+  }
+}
+
+export function storeAudit(store: Store, now: () => Date): AuditSink {
+  return {
+    record: (entry) => store.appendAudit({ ...entry, at: now().toISOString() }),
+  };
+}
+
+export async function build(options: BuildOptions): Promise<FastifyInstance> {
+  const now = options.now ?? (() => new Date());
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const metrics = options.metrics ?? new Metrics();
+  const ctx: ServerContext = {
+    store: options.store,
+    throttle: new Throttle(options.store, limits, now),
+    now,
+    audit: options.audit ?? storeAudit(options.store, now),
+  };
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ...(options.https ? { https: { minVersion: 'TLSv1.2', ...options.https } } : {}),
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: false,
+    genReqId: () => `req_${randomBytes(9).toString('base64url')}`,
+    // Every object schema is closed: unknown fields are an error, never silently dropped; no type coercion.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 300, ignoreTrailingSlash: false },
+  }) as unknown as FastifyInstance;
+
+  app.decorateRequest('caller', undefined);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('cache-control', 'no-store');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  for (const [name, endpoint] of Object.entries(ENDPOINTS) as [EndpointName, Endpoint][]) {
+    const handler = HANDLERS[name];
+    const auth = endpoint.auth;
+    app.route({
+      method: endpoint.method,
+      url: endpoint.path,
+      schema: {
+        ...(endpoint.body ? { body: endpoint.body } : {}),
+        ...(endpoint.params ? { params: endpoint.params } : {}),
+        response: { [endpoint.status]: endpoint.response },
+      },
+      // Authentication runs before the body is validated, so a caller without a key learns nothing about it.
+      onRequest:
+        auth === 'none'
+          ? []
+          : async (request) => {
+              const caller = await authenticate(request, ctx);
+              if (auth !== 'key') requireScope(caller, auth);
+              request.caller = caller;
+            },
+      handler: async (request, reply) => {
+        const result = await handler(
+          {
+            request,
+            reply,
+            body: request.body,
+            params: (request.params ?? {}) as Record<string, string>,
+            caller: request.caller,
+          },
+          ctx,
+        );
+        return reply.code(endpoint.status).send(result);
+      },
+    });
+  }
+
+  const openapi = openApiDocument(options.version);
+  app.get('/v1/openapi.json', async () => openapi);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    if (options.draining?.())
+      return sendError(reply, new ApiError(503, 'SERVER_DRAINING', 'shutting down', 1));
+    try {
+      await options.store.ping();
+    } catch {
+      return sendError(reply, new ApiError(503, 'SERVER_STORE_UNAVAILABLE', 'the store does not answer', 5));
+    }
+    return { status: 'ok' };
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  await app.register(async (child) => devicePage(child, ctx));
+  return app;
+}
