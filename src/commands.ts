@@ -4,7 +4,13 @@
  */
 import type { Command } from '@oclif/core';
 import Autocomplete from './commands/autocomplete';
+import RunbookKeygen from './commands/runbook/keygen';
+import RunbookSign from './commands/runbook/sign';
+import RunbookVerify from './commands/runbook/verify';
 
 export const COMMANDS: Record<string, Command.Class> = {
   autocomplete: Autocomplete,
+  'runbook:keygen': RunbookKeygen,
+  'runbook:sign': RunbookSign,
+  'runbook:verify': RunbookVerify,
 };
