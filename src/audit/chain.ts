@@ -136,6 +136,7 @@ export class AuditChain {
 export class MemoryAuditStore implements AuditStore {
   readonly rows = new Map<string, AuditRow[]>();
   readonly checkpoints = new Map<string, Checkpoint[]>();
+  private readonly seqs = new Map<string, Set<number>>();
 
   async lastRow(account: string): Promise<AuditRow | null> {
     return this.rows.get(account)?.at(-1) ?? null;
@@ -146,8 +147,11 @@ export class MemoryAuditStore implements AuditStore {
   }
 
   async insertRow(row: AuditRow): Promise<void> {
+    const seqs = this.seqs.get(row.account) ?? new Set<number>();
+    if (seqs.has(row.seq)) throw new Error(`audit row ${row.account}#${row.seq} exists`);
+    seqs.add(row.seq);
+    this.seqs.set(row.account, seqs);
     const list = this.rows.get(row.account) ?? [];
-    if (list.some((r) => r.seq === row.seq)) throw new Error(`audit row ${row.account}#${row.seq} exists`);
     list.push(row);
     this.rows.set(row.account, list);
   }

@@ -96,3 +96,9 @@ describe('canonicalize (RFC 8785)', () => {
     );
   });
 });
+
+describe('canonicalize errors', () => {
+  it('say where the bad value is', () => {
+    expect(() => canonicalize({ a: [1, { b: Number.NaN }] })).toThrow('$.a[1].b: NaN is not a JSON number');
+  });
+});

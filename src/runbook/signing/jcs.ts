@@ -14,72 +14,80 @@
 
 export class CanonicalizationError extends Error {
   override readonly name = 'CanonicalizationError';
+  constructor(
+    readonly reason: string,
+    /** where in the value, built while unwinding: `$.a[2]` */
+    readonly path = '',
+  ) {
+    super(`$${path}: ${reason}`);
+  }
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** Re-throws a CanonicalizationError from inside `step` with `step` prepended to its path. */
+function within(step: string, error: unknown): never {
+  if (error instanceof CanonicalizationError)
+    throw new CanonicalizationError(error.reason, step + error.path);
+  throw error;
+}
 
-function str(value: string, where: string): string {
-  if (LONE_SURROGATE.test(value))
-    throw new CanonicalizationError(`${where}: a string holds a lone surrogate`);
+function str(value: string): string {
+  if (!value.isWellFormed()) throw new CanonicalizationError('a string holds a lone surrogate');
   return JSON.stringify(value);
 }
 
-function write(value: unknown, where: string, out: string[]): void {
-  if (value === null) {
-    out.push('null');
-    return;
-  }
+function write(value: unknown): string {
+  if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
+      return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new CanonicalizationError(`${where}: ${value} is not a JSON number`);
+      if (!Number.isFinite(value)) throw new CanonicalizationError(`${value} is not a JSON number`);
       // -0 serialises as 0 (ECMAScript Number::toString), as RFC 8785 requires.
-      out.push(JSON.stringify(value));
-      return;
+      return JSON.stringify(value);
     case 'string':
-      out.push(str(value, where));
-      return;
+      return str(value);
     case 'object': {
       if (Array.isArray(value)) {
-        out.push('[');
-        value.forEach((item, i) => {
-          if (i > 0) out.push(',');
-          if (item === undefined) throw new CanonicalizationError(`${where}[${i}]: undefined is not JSON`);
-          write(item, `${where}[${i}]`, out);
-        });
-        out.push(']');
-        return;
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          try {
+            if (item === undefined) throw new CanonicalizationError('undefined is not JSON');
+            out += (i > 0 ? ',' : '') + write(item);
+          } catch (error) {
+            within(`[${i}]`, error);
+          }
+        }
+        return `${out}]`;
       }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null)
-        throw new CanonicalizationError(
-          `${where}: a ${proto?.constructor?.name ?? 'non-plain'} object is not JSON`,
-        );
-      const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+        throw new CanonicalizationError(`a ${proto?.constructor?.name ?? 'non-plain'} object is not JSON`);
       // Default sort compares UTF-16 code units, which is what RFC 8785 §3.2.3 asks for.
-      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      out.push('{');
-      entries.forEach(([k, v], i) => {
-        if (i > 0) out.push(',');
-        out.push(str(k, where), ':');
-        write(v, `${where}.${k}`, out);
-      });
-      out.push('}');
-      return;
+      const keys = Object.keys(value).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const v = (value as Record<string, unknown>)[k];
+        if (v === undefined) continue;
+        try {
+          out += `${first ? '' : ','}${str(k)}:${write(v)}`;
+        } catch (error) {
+          within(`.${k}`, error);
+        }
+        first = false;
+      }
+      return `${out}}`;
     }
     default:
-      throw new CanonicalizationError(`${where}: a ${typeof value} is not JSON`);
+      throw new CanonicalizationError(`a ${typeof value} is not JSON`);
   }
 }
 
 /** The canonical JSON text of `value` (RFC 8785). Throws CanonicalizationError for what is not I-JSON. */
 export function canonicalize(value: unknown): string {
-  if (value === undefined) throw new CanonicalizationError('$: undefined is not JSON');
-  const out: string[] = [];
-  write(value, '$', out);
-  return out.join('');
+  if (value === undefined) throw new CanonicalizationError('undefined is not JSON');
+  return write(value);
 }
 
 /** The canonical form as UTF-8 bytes: what gets hashed and signed. */

@@ -3,6 +3,7 @@
  * parse flags and render the results.
  */
 import { access, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { configError, dataError, fromFsError, usageError } from '../../core/errors';
 import { PRIVATE_FILE, writeFileAtomic } from '../../core/fs';
 import { parseDuration } from './duration';
@@ -11,7 +12,7 @@ import { generateSigningKey, parseJwks, parsePrivateKey, type SigningKey, type T
 import { type ResolvedTrust, resolveTrust, signRotation } from './rotation';
 import { durationSeconds, manifestOf, readRunbook } from './runbook-file';
 import { buildStatement, type RunbookStatement, type SignatureFile, signStatement } from './statement';
-import { checkScript, checkSignature, checkWindow } from './trust';
+import { checkScript, checkSignature, checkWindow, DEFAULT_TRUST_FILE } from './trust';
 
 async function exists(file: string): Promise<boolean> {
   try {
@@ -49,6 +50,32 @@ export async function loadSigningKey(file: string): Promise<SigningKey> {
 
 export async function loadJwks(file: string): Promise<TrustedKey[]> {
   return parseJwks(await readText(file), file);
+}
+
+/**
+ * The agent's trust file (default /etc/neptune/trust.jwks). Whoever can write it decides what runs, so a file
+ * (or its directory) that group or others can write is refused: a local user must not be able to add a key.
+ */
+export async function loadTrustFile(file: string = DEFAULT_TRUST_FILE): Promise<TrustedKey[]> {
+  const keys = await loadJwks(file);
+  if (process.platform !== 'win32') {
+    for (const target of [file, path.dirname(path.resolve(file))]) {
+      const { mode } = await stat(target);
+      if ((mode & 0o022) !== 0)
+        throw configError(
+          'TRUST_FILE_WRITABLE',
+          `${target} can be written by group or others (mode ${(mode & 0o777).toString(8)})`,
+          {
+            hint: `chmod go-w ${target}: whoever can write the trust file decides what the agent runs`,
+          },
+        );
+    }
+  }
+  if (keys.length === 0)
+    throw configError('TRUST_FILE_EMPTY', `${file} trusts no key`, {
+      hint: 'put the public KEY.jwks from neptune runbook keygen there',
+    });
+  return keys;
 }
 
 export interface KeygenOptions {
