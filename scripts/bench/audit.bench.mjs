@@ -38,7 +38,11 @@ const signer = audit.parsePrivateKey(privatePem, 'bench.key');
 const keys = audit.parseJwks(JSON.stringify(jwks), 'bench.jwks');
 const store = new audit.MemoryAuditStore();
 let t = Date.parse('2026-12-01T00:00:00Z');
-const chain = new audit.AuditChain({ store, now: () => new Date((t += 1000)), signer });
+const tick = () => {
+  t += 1000;
+  return new Date(t);
+};
+const chain = new audit.AuditChain({ store, now: tick, signer });
 for (let i = 0; i < ROWS; i++) {
   await chain.append({
     account: `acct-${i % 4}`,
