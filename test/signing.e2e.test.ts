@@ -102,6 +102,39 @@ describe('runbook sign and verify', () => {
     expect(json(vj.stdout)).toMatchObject({ valid: true, kid, statement: { name: 'restart-service' } });
   });
 
+  it('decides one run as an agent would: the attacks of a compromised server are refused (exit 1)', async () => {
+    const base = ['runbook', 'verify', 'restart-service.sh', '--pubkey', 'owner.key.jwks'];
+    const ok = await runCli([...base, '--host', 'web-7', '--param', 'service=nginx', '--run-as', 'neptune'], {
+      home: dir,
+    });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('run allowed; params service="nginx"');
+    const byTag = await runCli(
+      [...base, '--host', 'db-1', '--tag', 'role=frontend', '--param', 'service=nginx', '--json'],
+      {
+        home: dir,
+      },
+    );
+    expect(json(byTag.stdout)).toMatchObject({ valid: true, params: { service: 'nginx' } });
+    const attacks: [string[], string][] = [
+      [['--host', 'web-7', '--param', 'service=; rm -rf /'], 'param_out_of_schema'],
+      [['--host', 'web-7', '--param', 'service=nginx; rm -rf /'], 'param_out_of_schema'],
+      [['--host', 'web-7', '--param', 'service=nginx', '--param', 'extra=1'], 'param_out_of_schema'],
+      [['--host', 'web-7'], 'param_out_of_schema'], // the required param is missing
+      [['--host', 'db-1', '--tag', 'role=backend', '--param', 'service=nginx'], 'host_out_of_scope'],
+      [['--host', 'web-7', '--param', 'service=nginx', '--run-as', 'root'], 'run_as_not_allowed'],
+    ];
+    for (const [extra, code] of attacks) {
+      const r = await runCli([...base, ...extra, '--json'], { home: dir });
+      expect([r.code, json(r.stdout).error?.details?.code], extra.join(' ')).toEqual([1, code]);
+    }
+    const bad = await runCli([...base, '--param', 'novalue'], { home: dir });
+    expect([bad.code, bad.stderr]).toEqual([
+      64,
+      expect.stringMatching(/--param novalue: expected NAME=VALUE/),
+    ]);
+  });
+
   it('exit 1 script_changed when one byte of the script changes', async () => {
     const d = workdir();
     await runCli(['runbook', 'keygen', '--out', 'k', '--json'], { home: d });

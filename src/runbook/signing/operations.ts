@@ -12,7 +12,16 @@ import { generateSigningKey, parseJwks, parsePrivateKey, type SigningKey, type T
 import { type ResolvedTrust, resolveTrust, signRotation } from './rotation';
 import { durationSeconds, manifestOf, readRunbook } from './runbook-file';
 import { buildStatement, type RunbookStatement, type SignatureFile, signStatement } from './statement';
-import { checkScript, checkSignature, checkWindow, DEFAULT_TRUST_FILE } from './trust';
+import {
+  checkHost,
+  checkParams,
+  checkRunAs,
+  checkScript,
+  checkSignature,
+  checkWindow,
+  DEFAULT_TRUST_FILE,
+  type HostFacts,
+} from './trust';
 
 async function exists(file: string): Promise<boolean> {
   try {
@@ -209,6 +218,8 @@ export interface VerifyOptions {
   sig?: string;
   rotations?: string[];
   now: Date;
+  /** also run the agent's checks for this run: host, params, user (what an agent with default policy decides) */
+  run?: { host?: HostFacts; params?: Record<string, string>; runAs?: string };
 }
 
 export type VerifyCode =
@@ -218,7 +229,10 @@ export type VerifyCode =
   | 'not_yet_valid'
   | 'expired'
   | 'script_changed'
-  | 'manifest_changed';
+  | 'manifest_changed'
+  | 'run_as_not_allowed'
+  | 'host_out_of_scope'
+  | 'param_out_of_schema';
 
 export type VerifyResult =
   | {
@@ -228,6 +242,8 @@ export type VerifyResult =
       kid: string;
       statement: RunbookStatement;
       trust: ResolvedTrust;
+      /** with a run: the params an agent would pass, defaults filled in */
+      params?: Record<string, string>;
     }
   | { valid: false; file: string; signature: string; code: VerifyCode; reason: string };
 
@@ -310,7 +326,15 @@ export async function verifyRunbook(options: VerifyOptions): Promise<VerifyResul
         reason: `the manifest's ${field} differs from the signed one`,
       };
   }
-  return { ...base, valid: true, kid: sig.kid, statement, trust };
+  if (!options.run) return { ...base, valid: true, kid: sig.kid, statement, trust };
+  const { host, runAs } = options.run;
+  const runRefusal =
+    (runAs === undefined ? null : checkRunAs(statement, runAs)) ?? (host ? checkHost(statement, host) : null);
+  if (runRefusal)
+    return { ...base, valid: false, code: runRefusal.code as VerifyCode, reason: runRefusal.reason };
+  const params = checkParams(statement, options.run.params ?? {});
+  if (!params.ok) return { ...base, valid: false, code: 'param_out_of_schema', reason: params.reason };
+  return { ...base, valid: true, kid: sig.kid, statement, trust, params: params.params };
 }
 
 export type { SignatureFile };
