@@ -279,6 +279,19 @@ describe('verifyExport', () => {
     ]);
   });
 
+  it('a partial export that starts at a checkpoint is anchored by it; one that starts anywhere else is not', async () => {
+    const { store } = await chainOf(12);
+    const ls = lines(store.exportJsonl());
+    const cpAt6 = ls.findIndex((l) => JSON.parse(l).kind === 'checkpoint' && JSON.parse(l).seq === 6);
+    const fromCheckpoint = verifyExport(join(ls.slice(cpAt6)), { keys });
+    expect(fromCheckpoint).toMatchObject({ ok: true, rows: 6 });
+    const fromRow = verifyExport(join(ls.slice(cpAt6 + 1)), { keys });
+    expect(fromRow.problems.map((p) => [p.kind, p.id])).toEqual([
+      ['deleted', 'acme#7'],
+      ['bad_checkpoint', 'acme#11'],
+    ]);
+  });
+
   it('any single edit, deletion, insertion or swap of rows is detected and names the row (property)', async () => {
     const { store } = await chainOf(30, { every: 7, accounts: ['acme', 'globex'] });
     const base = lines(store.exportJsonl());
