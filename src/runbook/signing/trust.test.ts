@@ -2,6 +2,8 @@
  * Attack tests for the trust check: every way a compromised control plane (or a network attacker, or a stolen
  * repository) might try to get something run that its owner did not sign, each refused with its stable code.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { durationSeconds } from '../manifest';
 import { signPayload } from './envelope';
@@ -301,5 +303,29 @@ describe('key rotation', () => {
       accepted: false,
       code: 'not_yet_valid',
     });
+  });
+});
+
+describe('the committed v1 signature (format stability)', () => {
+  // test/fixtures/signing/restart-service.sh.v1.sig was made by `neptune runbook sign` 0.1.0; every later version
+  // must still verify it. If the fixture script is edited, this fails with script_changed: sign it again.
+  const fixtures = path.join(import.meta.dirname, '../../../test/fixtures/signing');
+  it('still verifies, and is refused for a host outside its scope', () => {
+    const keys = parseJwks(readFileSync(path.join(fixtures, 'owner.jwks'), 'utf8'), 'owner.jwks');
+    const base: TrustInput = {
+      keys,
+      signature: readFileSync(path.join(fixtures, 'restart-service.sh.v1.sig'), 'utf8'),
+      script: readFileSync(path.join(fixtures, 'restart-service.sh')),
+      params: { service: 'nginx' },
+      host: { hostname: 'web-3' },
+      runAs: 'neptune',
+      now: new Date('2026-12-15T00:00:00Z'),
+    };
+    expect(checkTrust(base)).toMatchObject({
+      ok: true,
+      statement: { name: 'restart-service', version: '1.0.0' },
+    });
+    expect(codeOf({ ...base, host: { hostname: 'db-3' } })).toBe('host_out_of_scope');
+    expect(codeOf({ ...base, now: new Date('2027-03-02T00:00:00Z') })).toBe('expired');
   });
 });
