@@ -162,6 +162,11 @@ export function parseSignatureFile(text: string): ParsedSignature {
   } catch {
     return { ok: false, reason: 'the signature file is not JSON' };
   }
+  return signatureFileOf(doc);
+}
+
+/** The same checks for a signature that arrived already parsed (e.g. inside an assignment from the server). */
+export function signatureFileOf(doc: unknown): ParsedSignature {
   const f = doc as Partial<SignatureFile> | null;
   if (!f || typeof f !== 'object' || Array.isArray(f))
     return { ok: false, reason: 'the signature file is not an object' };
@@ -170,7 +175,7 @@ export function parseSignatureFile(text: string): ParsedSignature {
       ok: false,
       reason: `the signature file's format is ${String(f.format)}, expected ${SIGNATURE_FORMAT}`,
     };
-  if (!f.statement || typeof f.statement !== 'object')
+  if (!f.statement || typeof f.statement !== 'object' || Array.isArray(f.statement))
     return { ok: false, reason: 'the signature file holds no statement' };
   return { ok: true, file: f as SignatureFile };
 }

@@ -137,6 +137,10 @@ describe('checkTrust: attacks, each refused with its reason', () => {
   it('bad_signature: garbage, another format, a wrong alg, or a signature made for another purpose (typ)', () => {
     expect(codeOf(input({ signature: 'not json' }))).toBe('bad_signature');
     expect(codeOf(input({ signature: '{"format":"x"}' }))).toBe('bad_signature');
+    // already parsed (as inside an assignment): the same checks
+    expect(codeOf(input({ signature: { format: 'x' } as never }))).toBe('bad_signature');
+    expect(codeOf(input({ signature: [] as never }))).toBe('bad_signature');
+    expect(codeOf(input({ signature: signStatement(statementFor(), owner.key) }))).toBe('ok');
     const sig = signStatement(statementFor(), owner.key);
     expect(codeOf(input({ signature: JSON.stringify({ ...sig, alg: 'none' }) }))).toBe('bad_signature');
     // The same key signing the same bytes as an audit checkpoint must not pass as a runbook signature.

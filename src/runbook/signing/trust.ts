@@ -16,6 +16,7 @@ import {
   type SignatureFile,
   STATEMENT_TYP,
   sha256Hex,
+  signatureFileOf,
   statementProblem,
 } from './statement';
 
@@ -96,14 +97,9 @@ export function checkSignature(
 ): { ok: true; statement: RunbookStatement; kid: string } | Refusal {
   if (signature === null || signature === undefined || signature === '')
     return refuse('unsigned', 'the runbook has no signature');
-  let file: SignatureFile;
-  if (typeof signature === 'string') {
-    const parsed = parseSignatureFile(signature);
-    if (!parsed.ok) return refuse('bad_signature', parsed.reason);
-    file = parsed.file;
-  } else {
-    file = signature;
-  }
+  const parsed = typeof signature === 'string' ? parseSignatureFile(signature) : signatureFileOf(signature);
+  if (!parsed.ok) return refuse('bad_signature', parsed.reason);
+  const file = parsed.file;
   const check: EnvelopeCheck = verifyPayload(file.statement, file, STATEMENT_TYP, keys);
   if (!check.ok) return refuse(check.code, check.reason);
   const problem = statementProblem(file.statement);
