@@ -19,6 +19,7 @@ export {
   type RunbookStatement,
   type SignatureFile,
   STATEMENT_TYP,
+  signatureFileOf,
   statementProblem,
 } from './statement';
 export {
