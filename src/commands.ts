@@ -3,8 +3,16 @@
  * users type a space: `neptune allowlist check`. A topic appears here only when its commands work.
  */
 import type { Command } from '@oclif/core';
+import AuditVerify from './commands/audit/verify';
 import Autocomplete from './commands/autocomplete';
+import RunbookKeygen from './commands/runbook/keygen';
+import RunbookSign from './commands/runbook/sign';
+import RunbookVerify from './commands/runbook/verify';
 
 export const COMMANDS: Record<string, Command.Class> = {
+  'audit:verify': AuditVerify,
   autocomplete: Autocomplete,
+  'runbook:keygen': RunbookKeygen,
+  'runbook:sign': RunbookSign,
+  'runbook:verify': RunbookVerify,
 };
