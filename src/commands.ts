@@ -3,8 +3,14 @@
  * users type a space: `neptune allowlist check`. A topic appears here only when its commands work.
  */
 import type { Command } from '@oclif/core';
+import AgentInstall from './commands/agent/install';
+import AgentStatus from './commands/agent/status';
+import AgentUninstall from './commands/agent/uninstall';
 import Autocomplete from './commands/autocomplete';
 
 export const COMMANDS: Record<string, Command.Class> = {
+  'agent:install': AgentInstall,
+  'agent:status': AgentStatus,
+  'agent:uninstall': AgentUninstall,
   autocomplete: Autocomplete,
 };

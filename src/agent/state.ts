@@ -95,3 +95,29 @@ export async function readJsonFile<T>(file: string): Promise<T | undefined> {
     return undefined;
   }
 }
+
+/** The running daemon's pid file: pid + /proc start time, so a stale file (pid reused) is recognised. */
+export interface PidFile {
+  pid: number;
+  pidStartTime: string | null;
+  startedAt: string;
+}
+
+export async function writePidFile(paths: StatePaths, now = new Date()): Promise<void> {
+  const { processStartTime } = await import('./process-group');
+  const record: PidFile = {
+    pid: process.pid,
+    pidStartTime: processStartTime(process.pid) ?? null,
+    startedAt: now.toISOString(),
+  };
+  await writeDurable(paths.pid, `${JSON.stringify(record)}\n`);
+}
+
+/** The enrolled identity (written by `agent enroll`). */
+export interface Identity {
+  agentId: string;
+  accountId: string;
+  apiUrl: string;
+  hostname: string;
+  enrolledAt: string;
+}
