@@ -201,6 +201,19 @@ describe('Executor', () => {
     expect(await eventually(() => !alive(bg))).toBe(true);
   });
 
+  it('settles only after the start hook finished, even for a process that exits at once', async () => {
+    const order: string[] = [];
+    const action = executor().run(spec('fast-1', 'exit 0'), {
+      onSpawn: async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        order.push('start recorded');
+      },
+    });
+    await action.done;
+    order.push('done');
+    expect(order).toEqual(['start recorded', 'done']);
+  });
+
   it('reports an interpreter that does not exist as a failure to start', async () => {
     const result = await executor().run(spec('noint-1', '#!/nonexistent/interpreter\necho hi')).done;
     expect(result.status).toBe('failed');

@@ -383,8 +383,15 @@ export class Executor {
       const timers: NodeJS.Timeout[] = [];
       const pid = child.pid;
 
+      let spawnHook: Promise<unknown> = Promise.resolve();
       const settle = () => {
         if (!(exit && closed) && !spawnError) return;
+        void spawnHook.then(finalize);
+      };
+      let finalized = false;
+      const finalize = () => {
+        if (finalized) return;
+        finalized = true;
         for (const t of timers) clearTimeout(t);
         state.signal.removeEventListener('abort', onAbort);
         if (spawnError && !exit) {
@@ -460,8 +467,11 @@ export class Executor {
       );
       timers.push(timeout);
 
-      Promise.resolve(hooks.onSpawn?.({ pid, startedAt, pidStartTime: processStartTime(pid) })).catch(
-        (error: unknown) => stop('hookFailed', `could not record the start: ${(error as Error).message}`),
+      // The action settles only after the start was recorded, so "running" can never be written after "finished".
+      spawnHook = Promise.resolve(
+        hooks.onSpawn?.({ pid, startedAt, pidStartTime: processStartTime(pid) }),
+      ).catch((error: unknown) =>
+        stop('hookFailed', `could not record the start: ${(error as Error).message}`),
       );
     });
   }

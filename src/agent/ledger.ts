@@ -114,11 +114,23 @@ export class Ledger {
     }
   }
 
-  private async update(actionId: string, change: Partial<LedgerEntry>): Promise<LedgerEntry> {
-    const current = await this.get(actionId);
-    if (!current) throw new Error(`action ${actionId} is not in the ledger`);
-    const next = { ...current, ...change };
-    await writeDurable(this.file(actionId), `${JSON.stringify(next)}\n`);
+  /** Updates of one entry run one after the other (read, merge, durable write), never interleaved. */
+  private readonly updates = new Map<string, Promise<unknown>>();
+
+  private update(actionId: string, change: Partial<LedgerEntry>): Promise<LedgerEntry> {
+    const previous = this.updates.get(actionId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const current = await this.get(actionId);
+      if (!current) throw new Error(`action ${actionId} is not in the ledger`);
+      const entry = { ...current, ...change };
+      await writeDurable(this.file(actionId), `${JSON.stringify(entry)}\n`);
+      return entry;
+    });
+    const settled = next.catch(() => {});
+    this.updates.set(actionId, settled);
+    void settled.then(() => {
+      if (this.updates.get(actionId) === settled) this.updates.delete(actionId);
+    });
     return next;
   }
 
