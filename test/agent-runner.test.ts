@@ -136,6 +136,34 @@ describe('ActionRunner on real processes', () => {
     expect(await restarted.runner.recover()).toEqual([]);
   });
 
+  it('drains: no new work, running actions finish until the timeout, the rest is cancelled and recorded', async () => {
+    const { runner, ledger } = await agent();
+    const quick = await runner.submit({
+      actionId: 'drain-quick',
+      script: 'sleep 0.2; echo done',
+      env: {},
+      timeoutMs: 10_000,
+    });
+    const slow = await runner.submit({
+      actionId: 'drain-slow',
+      script: 'sleep 60',
+      env: {},
+      timeoutMs: 60_000,
+    });
+    expect(runner.active.sort()).toEqual(['drain-quick', 'drain-slow']);
+    const draining = runner.drain(1500);
+    const late = await runner.submit({ actionId: 'drain-late', script: 'echo no', env: {}, timeoutMs: 1000 });
+    expect(late).toMatchObject({ outcome: 'refused', rejectReason: 'draining' });
+    // Refused work is not recorded: the server may send it here again after a restart.
+    expect(await ledger.get('drain-late')).toBeUndefined();
+    expect(await draining).toEqual({ finished: 1, cancelled: 1 });
+    expect(quick.outcome === 'accepted' && (await quick.finished).status).toBe('succeeded');
+    const slowRecord = slow.outcome === 'accepted' ? await slow.finished : undefined;
+    expect(slowRecord).toMatchObject({ status: 'cancelled', signal: 'SIGTERM' });
+    expect(slowRecord?.reason).toContain('the agent is stopping (drain timeout 2 s)');
+    expect(runner.active).toEqual([]);
+  });
+
   it('recover() adopts a finish record that reached the spool before the ledger was updated', async () => {
     const { runner, ledger, spool } = await agent();
     await ledger.claim('half-1');

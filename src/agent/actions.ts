@@ -20,7 +20,9 @@ export interface Assignment extends ExecutionSpec {
 export type Submission =
   | { outcome: 'duplicate'; known: KnownState; entry: LedgerEntry }
   | { outcome: 'rejected'; rejectReason: RejectReason; message: string; finish: FinishRecord }
-  | { outcome: 'accepted'; action: RunningAction; finished: Promise<FinishRecord> };
+  | { outcome: 'accepted'; action: RunningAction; finished: Promise<FinishRecord> }
+  /** Not taken and not recorded (the agent is draining): the server may give it to another host, or again later. */
+  | { outcome: 'refused'; rejectReason: 'draining'; message: string };
 
 export function finishRecordOf(result: ExecutionResult, droppedChunks: number): FinishRecord {
   return {
@@ -42,9 +44,48 @@ export function finishRecordOf(result: ExecutionResult, droppedChunks: number): 
 }
 
 export class ActionRunner {
+  private readonly inflight = new Map<string, Promise<FinishRecord>>();
+  private drainingSince: Date | undefined;
+
   constructor(
     private readonly deps: { ledger: Ledger; spool: Spool; executor: Executor; now?: () => Date },
   ) {}
+
+  get draining(): boolean {
+    return this.drainingSince !== undefined;
+  }
+
+  /** Actions accepted and not yet recorded as finished. */
+  get active(): string[] {
+    return [...this.inflight.keys()];
+  }
+
+  /**
+   * The first SIGTERM: take no new work, let running actions finish for up to `timeoutMs`, then cancel what is
+   * left (SIGTERM → SIGKILL to each group) and wait until every result is recorded in the spool.
+   */
+  async drain(timeoutMs: number): Promise<{ finished: number; cancelled: number }> {
+    this.drainingSince ??= this.now();
+    const pending = [...this.inflight.values()];
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      Promise.allSettled(pending).then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    const cancelled = timedOut ? this.inflight.size : 0;
+    if (timedOut) this.cancelAll(`the agent is stopping (drain timeout ${Math.round(timeoutMs / 1000)} s)`);
+    await Promise.allSettled(pending);
+    return { finished: pending.length - cancelled, cancelled };
+  }
+
+  /** The second SIGTERM (or SIGQUIT): cancel everything now. */
+  cancelAll(reason: string): void {
+    this.drainingSince ??= this.now();
+    this.deps.executor.cancelAll(reason);
+  }
 
   private get now(): () => Date {
     return this.deps.now ?? (() => new Date());
@@ -52,6 +93,13 @@ export class ActionRunner {
 
   async submit(assignment: Assignment): Promise<Submission> {
     const { ledger, spool, executor } = this.deps;
+    if (this.draining) {
+      return {
+        outcome: 'refused',
+        rejectReason: 'draining',
+        message: 'the agent is stopping and takes no new work',
+      };
+    }
     const claim = await ledger.claim(assignment.actionId, assignment.runbook ?? null);
     if (!claim.claimed) return { outcome: 'duplicate', known: knownState(claim.entry), entry: claim.entry };
 
@@ -79,7 +127,10 @@ export class ActionRunner {
         await spool.addChunk(assignment.actionId, chunk);
       },
     });
-    const finished = action.done.then((result) => this.record(result));
+    const finished = action.done
+      .then((result) => this.record(result))
+      .finally(() => this.inflight.delete(assignment.actionId));
+    this.inflight.set(assignment.actionId, finished);
     return { outcome: 'accepted', action, finished };
   }
 
