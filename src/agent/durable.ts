@@ -47,9 +47,15 @@ export async function createExclusive(file: string, data: string): Promise<boole
   return true;
 }
 
-/** A private directory (0700), created with its parents if needed; an existing one is tightened to 0700. */
+/**
+ * A private directory (0700), created with its parents if needed; an existing one is tightened to 0700. Parents it
+ * creates are 0755, so that `--state-dir /opt/neptune/state` stays reachable by the agent user.
+ */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
+  await mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
+  await mkdir(dir, { mode: PRIVATE_DIR }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
   const info = await stat(dir);
   if ((info.mode & 0o777) !== PRIVATE_DIR) await chmod(dir, PRIVATE_DIR);
 }

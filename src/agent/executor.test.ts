@@ -160,16 +160,21 @@ describe('Executor', () => {
     const ex = executor({ concurrency: 2 });
     let concurrent = 0;
     let maxConcurrent = 0;
-    const track = {
-      onSpawn: () => {
-        concurrent++;
-        maxConcurrent = Math.max(maxConcurrent, concurrent);
-      },
-    };
-    const runs = [0, 1, 2, 3, 4].map((i) =>
-      ex.run(spec(`conc-${i}`, i === 0 ? 'sleep 60' : 'sleep 0.2'), track),
-    );
-    for (const r of runs) r.done.then(() => concurrent--);
+    const runs = [0, 1, 2, 3, 4].map((i) => {
+      let spawned = false;
+      const run = ex.run(spec(`conc-${i}`, i === 0 ? 'sleep 60' : 'sleep 0.2'), {
+        onSpawn: () => {
+          spawned = true;
+          concurrent++;
+          maxConcurrent = Math.max(maxConcurrent, concurrent);
+        },
+      });
+      // Only actions that started count down (a cancelled queued one never started).
+      run.done.then(() => {
+        if (spawned) concurrent--;
+      });
+      return run;
+    });
     expect(await eventually(() => ex.running === 2)).toBe(true);
     expect(ex.queued).toBe(3);
     // The last one is still waiting: it never starts.

@@ -52,6 +52,8 @@ describe('agent install and uninstall', () => {
       'systemctl enable neptune-agent.service',
     ]);
     expect(statSync(path.join(dir, 'state')).mode & 0o777).toBe(0o700);
+    // Parents that install creates stay traversable for the agent user.
+    expect(statSync(dir).mode & 0o777).toBe(0o755);
     expect(statSync(path.join(dir, 'state', 'ledger')).mode & 0o777).toBe(0o700);
     const unit = readFileSync(path.join(dir, 'units', 'neptune-agent.service'), 'utf8');
     expect(unit).toContain(`ExecStart=/usr/local/bin/neptune agent start --state-dir ${dir}/state`);
