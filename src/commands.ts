@@ -4,6 +4,9 @@
  */
 import type { Command } from '@oclif/core';
 import AuditVerify from './commands/audit/verify';
+import AgentInstall from './commands/agent/install';
+import AgentStatus from './commands/agent/status';
+import AgentUninstall from './commands/agent/uninstall';
 import Autocomplete from './commands/autocomplete';
 import RunbookKeygen from './commands/runbook/keygen';
 import RunbookSign from './commands/runbook/sign';
@@ -11,6 +14,9 @@ import RunbookVerify from './commands/runbook/verify';
 
 export const COMMANDS: Record<string, Command.Class> = {
   'audit:verify': AuditVerify,
+  'agent:install': AgentInstall,
+  'agent:status': AgentStatus,
+  'agent:uninstall': AgentUninstall,
   autocomplete: Autocomplete,
   'runbook:keygen': RunbookKeygen,
   'runbook:sign': RunbookSign,

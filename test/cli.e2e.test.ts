@@ -31,11 +31,12 @@ describe('neptune (the CLI)', () => {
     const { COMMANDS } = await import('../src/commands');
     const topics = new Set(Object.keys(COMMANDS).map((id) => id.split(':')[0]));
     const r = await runCli(['--help']);
-    // Topics (runbook, audit, …) are listed under TOPICS, root commands (autocomplete) under COMMANDS.
+    // Topics with commands of their own are under TOPICS, single commands under COMMANDS.
     const section = (name: string) =>
-      (r.stdout.split(`\n${name}\n`)[1]?.split('\n\n')[0] ?? '')
+      (r.stdout.split(`\n${name}\n`)[1] ?? '')
+        .split('\n\n')[0]!
         .split('\n')
-        .filter((line) => line.trim() !== '')
+        .filter((line) => /^ {2}\S/.test(line))
         .map((line) => line.trim().split(/\s+/)[0]);
     const listed = [...section('TOPICS'), ...section('COMMANDS')];
     expect(new Set(listed)).toEqual(topics);
