@@ -4,7 +4,9 @@
  */
 import type { Command } from '@oclif/core';
 import Autocomplete from './commands/autocomplete';
+import SlaClaim from './commands/sla/claim';
 
 export const COMMANDS: Record<string, Command.Class> = {
   autocomplete: Autocomplete,
+  'sla:claim': SlaClaim,
 };
