@@ -209,6 +209,8 @@ a missing file exits 66. A passed deadline is in the claim's reasons and flagged
         );
       }
     }
+    if (flags['redaction-report'] && !result.redaction)
+      out.warn('--redaction-report needs --logs: nothing was redacted');
     if (flags['redaction-report'] && result.redaction) {
       const { counts, linesRead, logs } = result.redaction;
       const lines = Object.entries(counts).map(([rule, n]) => `  ${rule.padEnd(18)} ${n}`);
