@@ -35,9 +35,6 @@ export function nodeClaimIo(): ClaimIo {
     openLog: readLog,
     writeFile: (file, data) => writeFileAtomic(file, data, { mode: PRIVATE_FILE }),
     openWriter: (file) => openAtomicWriter(file, { mode: PRIVATE_FILE }),
-    async fileSize(file) {
-      return (await stat(file)).size;
-    },
     clock: () => Date.now(),
   };
 }

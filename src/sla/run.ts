@@ -58,7 +58,6 @@ export interface ClaimIo {
   openLog(file: string): AsyncIterable<Uint8Array>;
   writeFile(file: string, data: string | Uint8Array): Promise<void>;
   openWriter(file: string): Promise<AtomicWriter>;
-  fileSize(file: string): Promise<number>;
   clock: () => number;
 }
 
@@ -176,7 +175,9 @@ function checkFlags(input: ClaimInput) {
   return { anchor, now, threshold, margin: margin! };
 }
 
-export async function runClaim(input: ClaimInput, io: ClaimIo): Promise<ClaimRun> {
+export async function runClaim(given: ClaimInput, io: ClaimIo): Promise<ClaimRun> {
+  // A log named twice is read once.
+  const input = { ...given, logs: given.logs ? [...new Set(given.logs)] : undefined };
   const flags = checkFlags(input);
   const now = flags.now ?? io.clock();
   for (const log of input.logs ?? []) await io.checkReadable(log);
