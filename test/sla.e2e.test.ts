@@ -411,8 +411,9 @@ describe('sla claim: bad input', () => {
     [['--charges', '10.00'], '--charges and --one-time-charges are for runs without an inventory'],
     [['--from', 'nagios'], '--from "nagios" is neither an importer nor an e-mail address'],
     [['--tz', 'Mars/Olympus'], 'unknown time zone "Mars/Olympus"'],
+    [['--now', '2024-04-11T00:00:00Z'], 'flag --now can only be specified once'],
   ])('usage %j → 64', async (extra, message) => {
-    const base = extra[0] === '--now' ? MAIN.slice(0, -2) : MAIN;
+    const base = extra[0] === '--now' && extra[1] === 'tomorrow' ? MAIN.slice(0, -2) : MAIN;
     const r = await runCli([...base, ...extra]);
     expect(r.code).toBe(64);
     expect(r.stderr).toContain(message);
