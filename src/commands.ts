@@ -11,6 +11,7 @@ import Autocomplete from './commands/autocomplete';
 import RunbookKeygen from './commands/runbook/keygen';
 import RunbookSign from './commands/runbook/sign';
 import RunbookVerify from './commands/runbook/verify';
+import SlaClaim from './commands/sla/claim';
 
 export const COMMANDS: Record<string, Command.Class> = {
   'audit:verify': AuditVerify,
@@ -21,4 +22,5 @@ export const COMMANDS: Record<string, Command.Class> = {
   'runbook:keygen': RunbookKeygen,
   'runbook:sign': RunbookSign,
   'runbook:verify': RunbookVerify,
+  'sla:claim': SlaClaim,
 };
