@@ -1,7 +1,7 @@
 /**
  * Filters and aggregation: which published rows a selection takes, and the exact address set it stands for.
  * `--exclude-service` subtracts address space (AMAZON minus EC2 is every AMAZON address in no EC2 prefix, in any
- * region: docs/decisions/0303-exclude-service-everywhere.md), it does not drop rows.
+ * region: docs/decisions/0101-allowlist-exclude-service.md), it does not drop rows.
  */
 import { usageError } from '../core/errors';
 import { suggest } from '../core/suggest';
@@ -72,7 +72,7 @@ function resolve(
         known.map((k) => k.toLowerCase()),
       ).map((n) => known.find((k) => k.toLowerCase() === n)!);
       const list =
-        known.length > 12 ? `${known.slice(0, 12).join(', ')}, … (${known.length} in all)` : known.join(', ');
+        known.length > 60 ? `${known.slice(0, 60).join(', ')}, … (${known.length} in all)` : known.join(', ');
       throw usageError(
         `ALLOWLIST_UNKNOWN_${what.toUpperCase().replaceAll(' ', '_')}`,
         `unknown ${what} ${JSON.stringify(pattern)}${near.length > 0 ? `; did you mean ${near.join(' or ')}?` : ''}`,
