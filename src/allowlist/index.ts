@@ -30,7 +30,7 @@ export interface AllowlistIo {
   /** The cache root (NEPTUNE_CACHE_DIR); snapshots live in <root>/allowlist/. */
   cacheRoot: string;
   /** Creates the HTTP client on first use (only --ranges URL, --refresh and update need one). */
-  http: () => Http;
+  http: () => Promise<Http>;
   /** Releases the HTTP client, if one was made. */
   close?: () => Promise<void>;
   warn: (message: string) => void;
@@ -43,7 +43,7 @@ export interface AllowlistIo {
 async function fetchUrl(io: AllowlistIo, url: string): Promise<Snapshot> {
   const progress = await io.progress(`downloading ${url}`);
   try {
-    const { snapshot } = await fetchRanges(io.http(), url);
+    const { snapshot } = await fetchRanges(await io.http(), url);
     if (!snapshot) throw new Error('unexpected 304 without a conditional request');
     progress.succeed(`downloaded ${url} (createDate ${snapshot.stamp.createDate})`);
     return snapshot;
@@ -59,7 +59,7 @@ export async function update(io: AllowlistIo, options: { allowOlder?: boolean } 
   const progress = await io.progress(`updating ip-ranges.json from ${url}`);
   try {
     const result = await updateRanges({
-      http: io.http(),
+      http: await io.http(),
       cacheRoot: io.cacheRoot,
       url,
       allowOlder: options.allowOlder,

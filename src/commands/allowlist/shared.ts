@@ -57,12 +57,13 @@ export function selectionInput(flags: SelectionFlagValues) {
 export async function allowlistIo(output: Output, userAgent: string, url?: string): Promise<AllowlistIo> {
   const { dirs } = await import('../../core/paths');
   let client: import('../../core/http').HttpClient | undefined;
-  const { HttpClient } = await import('../../core/http');
   const env = process.env;
   return {
     cacheRoot: dirs(env).cache,
     url: url ?? (env.NEPTUNE_AWS_RANGES_URL || undefined),
-    http: () => {
+    // undici is imported only when a run goes to the network (it costs tens of ms of start-up).
+    http: async () => {
+      const { HttpClient } = await import('../../core/http');
       client ??= new HttpClient({ userAgent, caFile: env.NEPTUNE_CA_FILE || undefined, env });
       return client;
     },
