@@ -50,7 +50,10 @@ const namesCache = new WeakMap<readonly RangeRow[], Map<string, string[]>>();
 /** The sorted distinct names of one field, computed once per snapshot. */
 function namesOf(rows: readonly RangeRow[], key: 'region' | 'service' | 'networkBorderGroup'): string[] {
   let perKey = namesCache.get(rows);
-  if (!perKey) namesCache.set(rows, (perKey = new Map()));
+  if (!perKey) {
+    perKey = new Map();
+    namesCache.set(rows, perKey);
+  }
   const known = perKey.get(key);
   if (known) return known;
   const names = new Set<string>();
