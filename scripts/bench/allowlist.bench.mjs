@@ -42,7 +42,12 @@ sys.stdout.write("".join(n + "\\n" for n in out))
 `,
 );
 
-const env = { PATH: process.env.PATH, HOME: home, NEPTUNE_CACHE_DIR: path.join(home, 'cache'), LANG: 'C.UTF-8' };
+const env = {
+  PATH: process.env.PATH,
+  HOME: home,
+  NEPTUNE_CACHE_DIR: path.join(home, 'cache'),
+  LANG: 'C.UTF-8',
+};
 const variants = [
   { name: 'node -e 0', cmd: node, args: ['-e', '0'] },
   { name: 'neptune allowlist', cmd: exe, args: ['allowlist', '--service', 'AMAZON', '--format', 'cidr'] },
