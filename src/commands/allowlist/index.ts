@@ -55,11 +55,10 @@ A list longer than --max-rules is split into several groups (aws-sg, terraform: 
       description: 'Write the result to this file (atomically) instead of stdout.',
       helpGroup: 'OUTPUT',
     }),
-    'max-rules': Flags.integer({
+    // A string, validated in run(): oclif's own integer errors escape its parse-error type (they would exit 70).
+    'max-rules': Flags.string({
       description:
         'Most prefixes per family in one rule set (default 60 for aws-sg and terraform security groups, 1000 for prefix lists).',
-      min: 1,
-      max: 100_000,
       helpGroup: 'OUTPUT',
     }),
     lossy: Flags.boolean({
@@ -110,6 +109,7 @@ A list longer than --max-rules is split into several groups (aws-sg, terraform: 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Allowlist);
     const port = parsePort(flags.port);
+    const maxRules = parseMaxRules(flags['max-rules']);
     const domain = await import('../../allowlist/index');
     const io = await allowlistIo(this.output, this.config.userAgent);
     try {
@@ -131,7 +131,7 @@ A list longer than --max-rules is split into several groups (aws-sg, terraform: 
       const rendered = domain.render(snapshot, {
         ...selectionInput(flags),
         format: flags.format,
-        maxRules: flags['max-rules'],
+        maxRules,
         lossy: flags.lossy,
         port,
         direction: flags.direction as 'ingress' | 'egress',
@@ -165,4 +165,16 @@ function parsePort(text: string | undefined): number | 'all' | undefined {
   throw usageError('ALLOWLIST_BAD_PORT', `--port ${JSON.stringify(text)} is not a TCP port`, {
     hint: 'give a number from 1 to 65535, or "all"',
   });
+}
+
+function parseMaxRules(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (/^[1-9][0-9]{0,5}$/.test(text)) return Number(text);
+  throw usageError(
+    'ALLOWLIST_BAD_MAX_RULES',
+    `--max-rules ${JSON.stringify(text)} is not a positive number`,
+    {
+      hint: 'give the rule limit per family, e.g. --max-rules 60 (AWS security groups allow 60 by default)',
+    },
+  );
 }
