@@ -375,3 +375,33 @@ describe('bad input: one line with the file, the entry and the reason', () => {
     }
   });
 });
+
+describe('the start-up fast path', () => {
+  it('gives exactly what the oclif path gives (stdout, stderr, exit code) for the same argv', async () => {
+    const table = [
+      ['--service', 'EC2', '--region', 'us-east-1'],
+      ['-s', 'S3', '-r', 'eu-*', '-f', 'nginx', '--port', '443'],
+      ['--service=CLOUDFRONT_ORIGIN_FACING', '--format', 'aws-sg', '--max-rules', '20'],
+      ['--service', 'EC2', '--region', 'us-east-1', '--ipv4', '--max-rules', '50', '--lossy', '--json'],
+      ['--exclude-service', 'EC2', '--ipv6', '--format', 'nftables', '-q'],
+      ['--ranges', SNAPSHOTS.old2016, '--format', 'range'],
+      ['--region', 'us-east-9'],
+      ['--service', 'EC2', '--max-rules', '10'],
+      ['--port', 'https'],
+      ['--ranges', path.join(FIXTURES, 'bad', 'host-bits.json'), '--json'],
+      ['--format', 'iptables', '--ipv6'],
+    ];
+    for (const args of table) {
+      const [fast, oclif] = await Promise.all([
+        cli(['allowlist', ...args]),
+        cli(['allowlist', ...args], { env: { NEPTUNE_NO_FAST_PATH: '1' } }),
+      ]);
+      expect({ args, code: fast.code, stdout: fast.stdout, stderr: fast.stderr }).toEqual({
+        args,
+        code: oclif.code,
+        stdout: oclif.stdout,
+        stderr: oclif.stderr,
+      });
+    }
+  });
+});

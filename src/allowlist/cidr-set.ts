@@ -43,6 +43,11 @@ export function collapse(list: readonly Cidr[]): Cidr[] {
 function collapseV4(list: readonly Cidr[]): Cidr[] {
   const keys = new Float64Array(list.length);
   for (let i = 0; i < list.length; i++) keys[i] = list[i]!.w0 * 64 + list[i]!.len;
+  return collapseV4Keys(keys);
+}
+
+/** collapse() of IPv4 prefixes given as keys `address * 64 + length` (sorted in place). */
+export function collapseV4Keys(keys: Float64Array): Cidr[] {
   keys.sort();
   const addr: number[] = [];
   const lens: number[] = [];

@@ -41,7 +41,13 @@ export function pack(snapshot: Snapshot): Buffer {
   };
   const families = [snapshot.rows.filter((r) => !r.prefix.v6), snapshot.rows.filter((r) => r.prefix.v6)];
   // Rows keep their published order within a family; the model lists IPv4 first too.
-  for (const rows of families) for (const r of rows) id(r.service), id(r.region), id(r.networkBorderGroup);
+  for (const rows of families) {
+    for (const r of rows) {
+      id(r.service);
+      id(r.region);
+      id(r.networkBorderGroup);
+    }
+  }
   const { syncToken, createDate, sha256 } = snapshot.stamp;
   const header: Header = {
     stamp: { syncToken, createDate, sha256 },
@@ -74,28 +80,32 @@ export function pack(snapshot: Snapshot): Buffer {
   return gzipSync(Buffer.concat(parts), { level: 9 });
 }
 
-export function unpack(gzipped: Uint8Array, source = 'embedded'): Snapshot {
-  const buf = gunzipSync(gzipped);
-  if (buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(4) !== VERSION)
-    throw new Error('not a packed ip-ranges snapshot of version 1');
-  const length = buf.readUInt32LE(8);
-  const header = JSON.parse(buf.toString('utf8', 12, 12 + length)) as Header;
-  let offset = 12 + length + ((4 - (length % 4)) % 4);
+/** One family of the packed snapshot, as typed arrays: rows are never materialized to aggregate. */
+export interface PackedFamily {
+  count: number;
+  /** 1 (IPv4) or 4 (IPv6) words per row. */
+  words: Uint32Array;
+  /** service, region, border group string ids per row (0xffff: none). */
+  meta: Uint16Array;
+  lens: Uint8Array;
+}
+
+export interface PackedColumns {
+  strings: string[];
+  v4: PackedFamily;
+  v6: PackedFamily;
+}
+
+export const NO_STRING = NONE;
+
+function materialize(columns: PackedColumns): RangeRow[] {
   const rows: RangeRow[] = [];
-  const { strings } = header;
-  header.counts.forEach((count, f) => {
-    const v6 = f === 1;
-    const width = v6 ? 4 : 1;
-    const words = new Uint32Array(
-      buf.buffer.slice(buf.byteOffset + offset, buf.byteOffset + offset + count * width * 4),
-    );
-    offset += count * width * 4;
-    const meta = new Uint16Array(
-      buf.buffer.slice(buf.byteOffset + offset, buf.byteOffset + offset + count * 6),
-    );
-    offset += count * 6 + ((4 - ((count * 6) % 4)) % 4);
-    const lens = buf.subarray(offset, offset + count);
-    offset += count + ((4 - (count % 4)) % 4);
+  const { strings } = columns;
+  for (const [v6, family] of [
+    [false, columns.v4],
+    [true, columns.v6],
+  ] as const) {
+    const { words, meta, lens, count } = family;
     for (let i = 0; i < count; i++) {
       const nbg = meta[3 * i + 2]!;
       // The words were written from canonical prefixes (no host bits), so no masking is needed here.
@@ -109,6 +119,43 @@ export function unpack(gzipped: Uint8Array, source = 'embedded'): Snapshot {
         networkBorderGroup: nbg === NONE ? undefined : strings[nbg],
       });
     }
+  }
+  return rows;
+}
+
+/**
+ * The snapshot with its columns; `rows` is built on first use only (check and diff need it; aggregation reads the
+ * columns, see select.ts).
+ */
+export function unpack(gzipped: Uint8Array, source = 'embedded'): Snapshot {
+  const buf = gunzipSync(gzipped);
+  if (buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(4) !== VERSION)
+    throw new Error('not a packed ip-ranges snapshot of version 1');
+  const length = buf.readUInt32LE(8);
+  const header = JSON.parse(buf.toString('utf8', 12, 12 + length)) as Header;
+  let offset = 12 + length + ((4 - (length % 4)) % 4);
+  // gunzipSync's buffer is not shared with a pool; typed views need 4-byte alignment, which the layout keeps.
+  const aligned = buf.byteOffset % 4 === 0 ? buf : Buffer.from(buf);
+  const family = (count: number, width: number): PackedFamily => {
+    const words = new Uint32Array(aligned.buffer, aligned.byteOffset + offset, count * width);
+    offset += count * width * 4;
+    const meta = new Uint16Array(aligned.buffer, aligned.byteOffset + offset, count * 3);
+    offset += count * 6 + ((4 - ((count * 6) % 4)) % 4);
+    const lens = new Uint8Array(aligned.buffer, aligned.byteOffset + offset, count);
+    offset += count + ((4 - (count % 4)) % 4);
+    return { count, words, meta, lens };
+  };
+  const v4 = family(header.counts[0], 1);
+  const v6 = family(header.counts[1], 4);
+  const packed: PackedColumns = { strings: header.strings, v4, v6 };
+  let rows: RangeRow[] | undefined;
+  const snapshot = { stamp: { ...header.stamp, source }, packed } as Snapshot;
+  Object.defineProperty(snapshot, 'rows', {
+    enumerable: true,
+    get: () => {
+      rows ??= materialize(packed);
+      return rows;
+    },
   });
-  return { stamp: { ...header.stamp, source }, rows };
+  return snapshot;
 }

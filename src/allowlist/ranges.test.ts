@@ -59,10 +59,12 @@ describe('parseRanges accepts every published shape', () => {
     const text = (s: typeof json) =>
       s.rows.map((r) => `${r.prefix} ${r.service} ${r.region} ${r.networkBorderGroup ?? '-'}`);
     expect(text(embedded)).toEqual(text(json));
-    expect(embedded).toEqual(json);
+    expect(embedded.rows).toEqual(json.rows);
+    expect(embedded.stamp).toEqual(json.stamp);
     // The packed form round-trips the 2016 schema too (no IPv6, no border groups).
     const old = parseRanges(snapshotBytes(SNAPSHOT_FILES.old2016), 'old');
-    expect(unpack(pack(old), 'old')).toEqual(old);
+    const again = unpack(pack(old), 'old');
+    expect([again.stamp, again.rows]).toEqual([old.stamp, old.rows]);
   });
 
   it('compares syncTokens as numbers', () => {

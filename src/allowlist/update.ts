@@ -3,7 +3,6 @@
  * atomically. A conditional request (ETag / If-Modified-Since) keeps repeat runs cheap; a snapshot older than the
  * one in force is refused unless asked for, because AWS's notifications can arrive out of order.
  */
-import { createHash } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { dataError, unavailable } from '../core/errors';
@@ -114,7 +113,7 @@ export async function updateRanges(options: UpdateOptions): Promise<UpdateResult
     );
   }
   const bytes = response.body;
-  const md5 = createHash('md5').update(bytes).digest('hex');
+  const md5 = process.getBuiltinModule('node:crypto').createHash('md5').update(bytes).digest('hex');
   const dir = cacheDirOf(options.cacheRoot);
   const fileName = `ip-ranges-${snapshot.stamp.syncToken}.json`;
   const sameAsCache = meta !== undefined && meta.sha256 === snapshot.stamp.sha256 && meta.file === fileName;

@@ -1,27 +1,10 @@
 import { Flags } from '@oclif/core';
 import { NeptuneCommand } from '../../core/command';
-import { usageError } from '../../core/errors';
-import { allowlistIo, selectionFlags, selectionInput } from './shared';
+import { FORMAT_NAMES } from './io';
+import { runAllowlist } from './run';
+import { selectionFlags } from './shared';
 
-// The names are listed here (not imported from the domain) so that --help does not load it; a unit test checks
-// that they match src/allowlist/formats.
-export const FORMAT_NAMES = [
-  'cidr',
-  'range',
-  'json',
-  'csv',
-  'iptables',
-  'ip6tables',
-  'ipset',
-  'nftables',
-  'ufw',
-  'nginx',
-  'apache',
-  'haproxy',
-  'aws-sg',
-  'terraform',
-  'k8s',
-] as const;
+export { FORMAT_NAMES } from './io';
 
 export default class Allowlist extends NeptuneCommand {
   static override summary = "Firewall allow-lists from AWS's published IP ranges (ip-ranges.json).";
@@ -108,73 +91,6 @@ A list longer than --max-rules is split into several groups (aws-sg, terraform: 
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Allowlist);
-    const port = parsePort(flags.port);
-    const maxRules = parseMaxRules(flags['max-rules']);
-    const domain = await import('../../allowlist/index');
-    const io = await allowlistIo(this.output, this.config.userAgent);
-    try {
-      if (flags.refresh) await domain.update(io);
-      const snapshot = await domain.openSnapshot(io, flags.ranges);
-
-      if (flags.list) {
-        const names =
-          flags.list === 'regions'
-            ? domain.knownRegions(snapshot)
-            : flags.list === 'services'
-              ? domain.knownServices(snapshot)
-              : domain.knownNetworkBorderGroups(snapshot);
-        if (this.jsonEnabled()) return { snapshot: snapshot.stamp, [flags.list]: names };
-        this.output.write(names.map((n) => `${n}\n`).join(''));
-        return undefined;
-      }
-
-      const rendered = domain.render(snapshot, {
-        ...selectionInput(flags),
-        format: flags.format,
-        maxRules,
-        lossy: flags.lossy,
-        port,
-        direction: flags.direction as 'ingress' | 'egress',
-        name: flags.name,
-        terraformResource: flags['terraform-resource'] as 'security-group' | 'prefix-list',
-      });
-      for (const notice of rendered.notices) {
-        if (notice.startsWith('WIDENED')) this.output.warn(notice);
-        else this.output.info(notice);
-      }
-      if (flags.output) {
-        const { writeFileAtomic } = await import('../../core/fs');
-        await writeFileAtomic(flags.output, rendered.text);
-        this.output.info(
-          `wrote ${rendered.plan.ipv4.length} IPv4 and ${rendered.plan.ipv6.length} IPv6 prefixes to ${flags.output}`,
-        );
-      }
-      if (this.jsonEnabled()) return domain.planJson(rendered.plan);
-      if (!flags.output) this.output.write(rendered.text);
-      return undefined;
-    } finally {
-      await io.close?.();
-    }
+    return runAllowlist(flags, this.output, this.jsonEnabled(), this.config.userAgent);
   }
-}
-
-function parsePort(text: string | undefined): number | 'all' | undefined {
-  if (text === undefined) return undefined;
-  if (text === 'all') return 'all';
-  if (/^[1-9][0-9]{0,4}$/.test(text) && Number(text) <= 65535) return Number(text);
-  throw usageError('ALLOWLIST_BAD_PORT', `--port ${JSON.stringify(text)} is not a TCP port`, {
-    hint: 'give a number from 1 to 65535, or "all"',
-  });
-}
-
-function parseMaxRules(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (/^[1-9][0-9]{0,5}$/.test(text)) return Number(text);
-  throw usageError(
-    'ALLOWLIST_BAD_MAX_RULES',
-    `--max-rules ${JSON.stringify(text)} is not a positive number`,
-    {
-      hint: 'give the rule limit per family, e.g. --max-rules 60 (AWS security groups allow 60 by default)',
-    },
-  );
 }

@@ -3,8 +3,6 @@
  * domain (src/allowlist) is imported inside run().
  */
 import { Flags } from '@oclif/core';
-import type { AllowlistIo } from '../../allowlist/index';
-import type { Output } from '../../core/output';
 
 export const selectionFlags = {
   region: Flags.string({
@@ -34,48 +32,4 @@ export const selectionFlags = {
   ipv6: Flags.boolean({ description: 'IPv6 only.', exclusive: ['ipv4'], helpGroup: 'SELECTION' }),
 };
 
-export interface SelectionFlagValues {
-  region?: string[];
-  service?: string[];
-  'exclude-service'?: string[];
-  'network-border-group'?: string[];
-  ipv4?: boolean;
-  ipv6?: boolean;
-}
-
-export function selectionInput(flags: SelectionFlagValues) {
-  return {
-    regions: flags.region,
-    services: flags.service,
-    excludeServices: flags['exclude-service'],
-    networkBorderGroups: flags['network-border-group'],
-    family: flags.ipv4 ? (4 as const) : flags.ipv6 ? (6 as const) : undefined,
-  };
-}
-
-/** The IO the domain gets: the cache dir, an HTTP client made on first use, warnings and TTY-only progress. */
-export async function allowlistIo(output: Output, userAgent: string, url?: string): Promise<AllowlistIo> {
-  const { dirs } = await import('../../core/paths');
-  let client: import('../../core/http').HttpClient | undefined;
-  const env = process.env;
-  return {
-    cacheRoot: dirs(env).cache,
-    url: url ?? (env.NEPTUNE_AWS_RANGES_URL || undefined),
-    // undici is imported only when a run goes to the network (it costs tens of ms of start-up).
-    http: async () => {
-      const { HttpClient } = await import('../../core/http');
-      client ??= new HttpClient({ userAgent, caFile: env.NEPTUNE_CA_FILE || undefined, env });
-      return client;
-    },
-    close: async () => {
-      await client?.close();
-    },
-    warn: (message) => output.warn(message),
-    progress: async (text) => {
-      // Progress only on a terminal: piped and CI runs get the result and nothing else.
-      if (!output.spinnersAllowed) return { succeed: () => {}, fail: () => {} };
-      const spinner = await output.spinner(text);
-      return { succeed: (t) => spinner.succeed(t), fail: (t) => spinner.fail(t) };
-    },
-  };
-}
+export { allowlistIo, type SelectionFlagValues, selectionInput } from './io';
