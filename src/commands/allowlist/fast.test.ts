@@ -9,7 +9,9 @@ describe('the start-up fast path of neptune allowlist', () => {
   });
 
   it('parses plain flags with the defaults oclif gives', () => {
-    expect(parseFast(['--service', 'EC2', '-r', 'us-east-1', '--region=eu-*', '-f', 'nginx', '--ipv4'])).toEqual({
+    expect(
+      parseFast(['--service', 'EC2', '-r', 'us-east-1', '--region=eu-*', '-f', 'nginx', '--ipv4']),
+    ).toEqual({
       region: ['us-east-1', 'eu-*'],
       service: ['EC2'],
       'exclude-service': undefined,
