@@ -7,6 +7,10 @@ import AuditVerify from './commands/audit/verify';
 import AgentInstall from './commands/agent/install';
 import AgentStatus from './commands/agent/status';
 import AgentUninstall from './commands/agent/uninstall';
+import AllowlistCheck from './commands/allowlist/check';
+import AllowlistDiff from './commands/allowlist/diff';
+import Allowlist from './commands/allowlist/index';
+import AllowlistUpdate from './commands/allowlist/update';
 import Autocomplete from './commands/autocomplete';
 import RunbookKeygen from './commands/runbook/keygen';
 import RunbookSign from './commands/runbook/sign';
@@ -18,6 +22,10 @@ export const COMMANDS: Record<string, Command.Class> = {
   'agent:install': AgentInstall,
   'agent:status': AgentStatus,
   'agent:uninstall': AgentUninstall,
+  allowlist: Allowlist,
+  'allowlist:check': AllowlistCheck,
+  'allowlist:diff': AllowlistDiff,
+  'allowlist:update': AllowlistUpdate,
   autocomplete: Autocomplete,
   'runbook:keygen': RunbookKeygen,
   'runbook:sign': RunbookSign,
