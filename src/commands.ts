@@ -4,7 +4,11 @@
  */
 import type { Command } from '@oclif/core';
 import Autocomplete from './commands/autocomplete';
+import RunbookLint from './commands/runbook/lint';
+import RunbookNew from './commands/runbook/new';
 
 export const COMMANDS: Record<string, Command.Class> = {
   autocomplete: Autocomplete,
+  'runbook:lint': RunbookLint,
+  'runbook:new': RunbookNew,
 };

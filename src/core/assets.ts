@@ -24,9 +24,10 @@ export function isSea(): boolean {
   }
 }
 
-/** The repository root when running from a checkout: dist/neptune.cjs and src/core/assets.ts are both two deep. */
+/** The repository root when running from a checkout: src/core/assets.ts is two deep, the bundle dist/neptune.cjs one. */
 export function repoRoot(): string {
-  return path.resolve(import.meta.dirname, '..', '..');
+  const here = import.meta.dirname;
+  return path.basename(here) === 'dist' ? path.resolve(here, '..') : path.resolve(here, '..', '..');
 }
 
 export function readAsset(name: AssetName): Buffer {
