@@ -24,19 +24,22 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings (or more warnings tha
     format: Flags.string({
       char: 'f',
       multiple: true,
+      multipleNonGreedy: true,
       description:
         'Output format, repeatable; FORMAT=FILE writes to a file: text (default), compact, json, sarif, github, checkstyle, rdjson, rdjsonl.',
     }),
     profile: Flags.string({ description: 'Rule profile: min, basic, safety (default), production.' }),
     enable: Flags.string({
       multiple: true,
+      multipleNonGreedy: true,
       description: 'Also run these rules (ids, names, groups, SC codes).',
     }),
     disable: Flags.string({
       multiple: true,
+      multipleNonGreedy: true,
       description: 'Do not run these rules (ids, names, groups, SC codes).',
     }),
-    only: Flags.string({ multiple: true, description: 'Run only these rules.' }),
+    only: Flags.string({ multiple: true, multipleNonGreedy: true, description: 'Run only these rules.' }),
     severity: Flags.string({
       options: ['error', 'warning', 'info'],
       description: 'Report only findings at or above this level.',

@@ -160,6 +160,10 @@ export function changesState(cmd: Command): boolean {
   }
   if (spec === true) return true;
   const sub = subcommand(cmd, 0);
+  if (name === 'docker' && sub !== null && /^(system|container|volume|image|network)$/.test(sub))
+    return /^(rm|prune|stop|start|restart|kill|pause|unpause|update|create|run)$/.test(
+      subcommand(cmd, 1) ?? '',
+    );
   return sub !== null && spec.test(sub);
 }
 
