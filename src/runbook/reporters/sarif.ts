@@ -23,7 +23,7 @@ export function sarifDocument({ report, rules, version }: Parameters<Reporter>[0
   const described = rules.map((r) => {
     const tags = ['runbook', GROUP_NAMES[r.group]];
     const security = r.group === 'SEC' || r.group === 'SCR';
-    if (security) tags.push('security');
+    if (security && !tags.includes('security')) tags.push('security');
     return {
       id: r.id,
       name: r.name,
