@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lintText } from './engine';
@@ -148,6 +150,19 @@ describe('fingerprints and order', () => {
         .sort();
     expect(key(b)).toEqual(key(a));
     expect(new Set(a.map((f) => f.fingerprint)).size).toBe(a.length);
+  });
+
+  it('of the whole hazard corpus are unchanged after inserting 3 lines at the top of each file', async () => {
+    const dir = path.resolve(import.meta.dirname, '../../test/fixtures/runbook/corpus/hazards');
+    for (const group of readdirSync(dir).sort())
+      for (const name of readdirSync(path.join(dir, group)).sort()) {
+        const file = `${group}/${name}`;
+        const text = readFileSync(path.join(dir, file), 'utf8');
+        const insert = '# added line one\n# added line two\n# added line three\n';
+        const moved = text.startsWith('#!') ? text.replace(/^(#![^\n]*\n)/, `$1${insert}`) : insert + text;
+        const prints = async (t: string) => (await lint(t, { file })).map((f) => f.fingerprint).sort();
+        expect(await prints(moved), file).toEqual(await prints(text));
+      }
   });
 
   it('are sorted by line, column, rule and identical across runs', async () => {

@@ -3,7 +3,8 @@
  * suppressions, fingerprints), optionally fix them, add ShellCheck's findings from one batched run, apply the
  * baseline, and return one sorted report. File access goes through `io` so tests can run it in memory.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fromFsError, inputMissing } from '../core/errors';
 import { writeFileAtomic } from '../core/fs';
@@ -19,7 +20,8 @@ export interface LintIo {
 }
 
 export const realIo: LintIo = {
-  readFile: (file) => readFile(file, 'utf8'),
+  // synchronous reads: runbooks are small, and a thread-pool round trip per file costs more than the read
+  readFile: async (file) => readFileSync(file, 'utf8'),
   writeFile: async (file, text) => {
     const mode = (await stat(file)).mode & 0o7777;
     await writeFileAtomic(file, text, { mode });
@@ -84,6 +86,7 @@ export async function discover(
   paths: string[],
   ignore: string[],
   io: LintIo,
+  sidecars: Set<string> = new Set(),
 ): Promise<string[]> {
   const found = new Set<string>();
   const ignored = (abs: string) => {
@@ -98,7 +101,8 @@ export async function discover(
       if (ignored(abs)) continue;
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name)) await walkDir(abs);
-      } else if (e.isFile() && (await looksLikeRunbook(abs, io))) found.add(abs);
+      } else if (e.isFile() && e.name.endsWith('.neptune.yaml')) sidecars.add(abs);
+      else if (e.isFile() && (await looksLikeRunbook(abs, io))) found.add(abs);
     }
   };
   for (const p of paths) {
@@ -113,16 +117,26 @@ export async function discover(
         : inputMissing('RUNBOOK_LINT_PATH', `${p}: cannot read it`, { cause: error });
     }
     if (s.isDirectory()) await walkDir(abs);
-    else found.add(abs);
+    else {
+      found.add(abs);
+      if (
+        await stat(`${abs}.neptune.yaml`).then(
+          () => true,
+          () => false,
+        )
+      )
+        sidecars.add(`${abs}.neptune.yaml`);
+    }
   }
   return [...found].sort();
 }
 
-async function readSidecar(file: string, io: LintIo): Promise<string | null> {
+async function readSidecar(file: string, io: LintIo, sidecars: Set<string>): Promise<string | null> {
+  if (!sidecars.has(`${file}.neptune.yaml`)) return null;
   try {
     return await io.readFile(`${file}.neptune.yaml`);
-  } catch {
-    return null;
+  } catch (error) {
+    throw fromFsError(error, `${file}.neptune.yaml`);
   }
 }
 
@@ -146,6 +160,7 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
   };
   const targets: { display: string; abs: string | null; text: () => Promise<string> }[] = [];
   const diskPaths = options.paths.filter((p) => p !== '-');
+  const sidecars = new Set<string>();
   if (options.paths.includes('-')) {
     const stdin = options.stdin ?? { text: '', filename: '-' };
     targets.push({ display: stdin.filename, abs: null, text: async () => stdin.text });
@@ -156,6 +171,7 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
       diskPaths.length > 0 ? diskPaths : ['.'],
       options.ignore ?? [],
       io,
+      sidecars,
     );
     for (const abs of files)
       targets.push({
@@ -176,7 +192,7 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
   const fixed: string[] = [];
   for (const t of targets) {
     const original = await t.text();
-    const sidecar = t.abs ? await readSidecar(t.abs, io) : null;
+    const sidecar = t.abs ? await readSidecar(t.abs, io, sidecars) : null;
     let result = await lintText(t.display, original, sidecar, engine);
     let text = original;
     if (options.fix && options.fix !== 'off') {
@@ -203,7 +219,10 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
       text,
       changed: text !== original,
       findings: result.findings,
-      context: result.context,
+      // the tree and models are large: keep them only for the ShellCheck merge
+      context: options.shellcheck
+        ? result.context
+        : { ...result.context, tree: null, shell: null, python: null },
     });
   }
 

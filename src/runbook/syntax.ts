@@ -2,6 +2,10 @@
  * Real parsers for runbooks: tree-sitter-bash and tree-sitter-python on web-tree-sitter. The WebAssembly files ship
  * inside the executable (assets.json) and are loaded from bytes, never from a path.
  *
+ * Started with --liftoff-only (bin/neptune, the executable's execArgv): V8's optimising tier would recompile the
+ * 1.3 MB bash grammar at ~500 MB RSS and seconds of CPU, delaying even the exit (decision 0201). V8 freezes its
+ * flags at start-up, so this cannot be set from here.
+ *
  * The tree is copied once into plain objects (SNode): rules walk it many times, and every access to a
  * web-tree-sitter node crosses into WebAssembly.
  */
