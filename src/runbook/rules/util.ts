@@ -87,7 +87,18 @@ export function entropy(s: string): number {
 }
 
 /** Offsets of code (not comments) in a file: the comment nodes of the tree, or `#` comments for other files. */
+const commentCache = new WeakMap<RuleContext, { start: number; end: number }[]>();
+
 export function commentSpans(ctx: RuleContext): { start: number; end: number }[] {
+  const cached = commentCache.get(ctx);
+  if (cached) return cached;
+  const spans = computeCommentSpans(ctx);
+  commentCache.set(ctx, spans);
+  return spans;
+}
+
+function computeCommentSpans(ctx: RuleContext): { start: number; end: number }[] {
+  if (ctx.shell) return [...ctx.shell.comments].sort((a, b) => a.start - b.start);
   if (ctx.tree) {
     const out: { start: number; end: number }[] = [];
     const stack: SNode[] = [ctx.tree];
