@@ -3,7 +3,11 @@ import { PROFILE_NAMES, profile } from './profiles';
 import { RULES } from './rules/index';
 import { GROUP_NAMES } from './types';
 
-const FIX: Record<string, string> = { safe: 'safe (`--fix`)', unsafe: 'opt-in (`--fix-unsafe`)', none: 'none' };
+const FIX: Record<string, string> = {
+  safe: 'safe (`--fix`)',
+  unsafe: 'opt-in (`--fix-unsafe`)',
+  none: 'none',
+};
 
 export function ruleDocs(): string {
   const out: string[] = [

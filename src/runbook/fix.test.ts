@@ -11,10 +11,11 @@ const SETTINGS: LintSettings = { paramPrefix: 'NP_', maxTimeout: 900, shell: 'sh
 const ALL = new Set(RULES.map((r) => r.id));
 const CORPUS = path.resolve(import.meta.dirname, '../../test/fixtures/runbook/corpus/hazards');
 
-const lint = async (file: string, text: string) =>
-  (await lintText(file, text, null, { settings: SETTINGS, rules: ALL })).findings;
-const fix = async (file: string, text: string, unsafe = false) =>
-  (await fixText(text, await lint(file, text), (t) => lint(file, t), unsafe)).text;
+const NO_SKELETON = new Set([...ALL].filter((id) => id !== 'META001'));
+const lint = async (file: string, text: string, rules = ALL) =>
+  (await lintText(file, text, null, { settings: SETTINGS, rules })).findings;
+const fix = async (file: string, text: string, unsafe = false, rules = ALL) =>
+  (await fixText(text, await lint(file, text, rules), (t) => lint(file, t, rules), unsafe)).text;
 const open = (fs: { suppression?: unknown }[]) => fs.filter((f) => !f.suppression).length;
 
 function corpus(): { file: string; text: string }[] {
@@ -44,7 +45,12 @@ describe('applyEdits', () => {
 
 describe('--fix', () => {
   it('quotes alert values, guards rm paths, adds a shebang, -E and grep -E for egrep', async () => {
-    const out = await fix('x.sh', 'set -eu\nkill $NP_PID\nrm -rf $DIR/x\negrep "a|b" f\ngrep "c|d" f\n');
+    const out = await fix(
+      'x.sh',
+      'set -eu\nkill $NP_PID\nrm -rf $DIR/x\negrep "a|b" f\ngrep "c|d" f\n',
+      false,
+      NO_SKELETON,
+    );
     expect(out).toBe(
       '#!/bin/sh\nset -eu\nkill "$NP_PID"\nrm -rf ${DIR:?}/x\ngrep -E "a|b" f\ngrep -E "c|d" f\n',
     );
@@ -52,8 +58,31 @@ describe('--fix', () => {
 
   it('leaves unsafe fixes alone unless asked', async () => {
     const text = '#!/bin/sh\nset -eu\nsudo systemctl restart app\n';
-    expect(await fix('x.sh', text)).toBe(text);
-    expect(await fix('x.sh', text, true)).toContain('sudo -n systemctl');
+    expect(await fix('x.sh', text, false, NO_SKELETON)).toBe(text);
+    expect(await fix('x.sh', text, true, NO_SKELETON)).toContain('sudo -n systemctl');
+  });
+
+  it('inserts a manifest skeleton, drops unused sudo entries and params', async () => {
+    expect(await fix('restart_App.sh', '#!/bin/sh\nset -eu\nsystemctl restart app\n')).toBe(
+      '#!/bin/sh\n# neptune:\n#   name: restart_app\n#   description: restart_app (describe what it does)\n#   mode: remediate\n#   timeout: 2m\nset -eu\nsystemctl restart app\n',
+    );
+    const m = '#!/bin/sh\n# neptune:\n#   name: t\n#   description: d\n#   mode: diagnose\n#   timeout: 1m\n';
+    expect(
+      await fix(
+        'x.sh',
+        `${m}#   sudo: [kill, systemctl]\nset -eu\nsudo -n systemctl status app\n`,
+        false,
+        new Set(['META004']),
+      ),
+    ).toBe(`${m}#   sudo: ["systemctl"]\nset -eu\nsudo -n systemctl status app\n`);
+    expect(
+      await fix(
+        'x.sh',
+        `${m}#   params:\n#     host:\n#       pattern: x\nset -eu\necho hi\n`,
+        false,
+        new Set(['META005']),
+      ),
+    ).toBe(`${m}set -eu\necho hi\n`);
   });
 
   for (const { file, text } of corpus()) {
