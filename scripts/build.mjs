@@ -84,6 +84,9 @@ function sea() {
     useCodeCache: true,
     // The executable ignores NODE_OPTIONS: a user's environment must not change what it runs.
     execArgvExtension: 'none',
+    // WebAssembly (the tree-sitter grammars of runbook lint) on V8's baseline compiler only: the optimising tier
+    // recompiles the 1.3 MB bash grammar at ~500 MB and seconds of CPU for no gain (decision 0201).
+    execArgv: ['--liftoff-only'],
     assets,
   };
   const configFile = path.join(dist, 'sea-config.json');

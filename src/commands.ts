@@ -16,6 +16,8 @@ import RunbookKeygen from './commands/runbook/keygen';
 import RunbookSign from './commands/runbook/sign';
 import RunbookVerify from './commands/runbook/verify';
 import SlaClaim from './commands/sla/claim';
+import RunbookLint from './commands/runbook/lint';
+import RunbookNew from './commands/runbook/new';
 
 export const COMMANDS: Record<string, Command.Class> = {
   'audit:verify': AuditVerify,
@@ -31,4 +33,6 @@ export const COMMANDS: Record<string, Command.Class> = {
   'runbook:sign': RunbookSign,
   'runbook:verify': RunbookVerify,
   'sla:claim': SlaClaim,
+  'runbook:lint': RunbookLint,
+  'runbook:new': RunbookNew,
 };

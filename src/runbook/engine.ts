@@ -55,10 +55,15 @@ function applies(rule: Rule, ctx: RuleContext): boolean {
  * sha256 of (rule, path, whitespace-normalised line text, occurrence of that triple): stable when lines are
  * inserted above, so SARIF, baselines and JSON consumers can follow a finding across edits.
  */
+/** Findings about the file as a whole: their fingerprint must not depend on what happens to be on line 1. */
+const FILE_LEVEL = new Set(['ROB001', 'ROB002', 'META001']);
+
 export function fingerprints(findings: Omit<Finding, 'fingerprint'>[], lines: string[]): string[] {
   const seen = new Map<string, number>();
   return findings.map((f) => {
-    const lineText = (lines[f.range.startLine - 1] ?? '').replace(/\s+/g, ' ').trim();
+    const lineText = FILE_LEVEL.has(f.ruleId)
+      ? '(file)'
+      : (lines[f.range.startLine - 1] ?? '').replace(/\s+/g, ' ').trim();
     const key = `${f.ruleId}\u0000${f.file}\u0000${lineText}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);

@@ -2,6 +2,10 @@
  * Real parsers for runbooks: tree-sitter-bash and tree-sitter-python on web-tree-sitter. The WebAssembly files ship
  * inside the executable (assets.json) and are loaded from bytes, never from a path.
  *
+ * Started with --liftoff-only (bin/neptune, the executable's execArgv): V8's optimising tier would recompile the
+ * 1.3 MB bash grammar at ~500 MB RSS and seconds of CPU, delaying even the exit (decision 0201). V8 freezes its
+ * flags at start-up, so this cannot be set from here.
+ *
  * The tree is copied once into plain objects (SNode): rules walk it many times, and every access to a
  * web-tree-sitter node crosses into WebAssembly.
  */
@@ -52,31 +56,34 @@ export function parseToTree(parser: Parser, text: string): SNode {
   const tree = parser.parse(text);
   if (!tree) throw new Error('parser returned no tree');
   try {
+    const language = tree.language;
+    const types = language.types;
+    const fieldNames = language.fields;
+    // named-ness is a property of the node type: one lookup per type, not one call into WebAssembly per node
+    const namedById = namedTypes(language);
+    const hasError = tree.rootNode.hasError;
     const cursor = tree.walk();
-    const root: SNode = {
-      type: cursor.nodeType,
-      field: null,
-      start: cursor.startIndex,
-      end: cursor.endIndex,
-      named: cursor.nodeIsNamed,
-      missing: cursor.nodeIsMissing,
-      children: [],
-      parent: null,
+    const make = (parent: SNode | null): SNode => {
+      const typeId = cursor.nodeTypeId;
+      const fieldId = parent ? cursor.currentFieldId : 0;
+      const missing = hasError && cursor.nodeIsMissing;
+      return {
+        type: types[typeId] || 'ERROR',
+        field: fieldId ? (fieldNames[fieldId] ?? null) : null,
+        start: cursor.startIndex,
+        end: cursor.endIndex,
+        named: typeId === 65535 || namedById[typeId] === true || missing,
+        missing,
+        children: [],
+        parent,
+      };
     };
+    const root = make(null);
     let current = root;
     // Iterative depth-first copy with the cursor: far fewer calls into WebAssembly than node accessors.
     if (cursor.gotoFirstChild()) {
       copy: for (;;) {
-        const node: SNode = {
-          type: cursor.nodeType,
-          field: cursor.currentFieldName,
-          start: cursor.startIndex,
-          end: cursor.endIndex,
-          named: cursor.nodeIsNamed,
-          missing: cursor.nodeIsMissing,
-          children: [],
-          parent: current,
-        };
+        const node = make(current);
         current.children.push(node);
         if (cursor.gotoFirstChild()) {
           current = node;
@@ -95,6 +102,17 @@ export function parseToTree(parser: Parser, text: string): SNode {
   }
 }
 
+const namedCache = new WeakMap<Language, boolean[]>();
+function namedTypes(language: Language): boolean[] {
+  let out = namedCache.get(language);
+  if (!out) {
+    out = [];
+    for (let id = 0; id < language.types.length; id++) out[id] = language.nodeTypeIsNamed(id);
+    namedCache.set(language, out);
+  }
+  return out;
+}
+
 export function named(node: SNode): SNode[] {
   return node.children.filter((c) => c.named);
 }
@@ -107,14 +125,21 @@ export function fields(node: SNode, name: string): SNode[] {
   return node.children.filter((c) => c.field === name);
 }
 
-/** Every node in document order. */
-export function* walk(node: SNode): Generator<SNode> {
+const walked = new WeakMap<SNode, SNode[]>();
+
+/** Every node in document order (an array, cached per node: rules walk the same trees many times). */
+export function walk(node: SNode): SNode[] {
+  const cached = walked.get(node);
+  if (cached) return cached;
+  const out: SNode[] = [];
   const stack: SNode[] = [node];
   while (stack.length > 0) {
     const n = stack.pop()!;
-    yield n;
+    out.push(n);
     for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
   }
+  walked.set(node, out);
+  return out;
 }
 
 export function ancestors(node: SNode): SNode[] {

@@ -1,6 +1,6 @@
 import type { Command } from '../shell/model';
-import type { RawFinding, Rule } from '../types';
-import { keySpan } from './meta-util';
+import type { Fix, RawFinding, Rule, RuleContext } from '../types';
+import { keyBlock, keySpan, manifestLines } from './meta-util';
 import { at } from './util';
 
 function privileged(cmd: Command): string | null {
@@ -28,8 +28,9 @@ export const META004: Rule = {
   explain: `The original agent's sudo mode was "NOPASSWD: ALL": sudo in a runbook meant unrestricted root. The manifest's
 "sudo" list names the exact commands a runbook may run as root, so the agent's sudoers rules can be that
 narrow. Every sudo in the script must be covered by an entry (a command, optionally with its leading
-arguments); an entry nothing uses is a privilege to remove.`,
-  fix: 'none',
+arguments); an entry nothing uses is a privilege to remove. The fix drops unused entries from an inline
+manifest.`,
+  fix: 'safe',
   languages: ['bash', 'sh'],
   check(ctx) {
     const out: RawFinding[] = [];
@@ -50,13 +51,34 @@ arguments); an entry nothing uses is a privilege to remove.`,
         out.push(at(cmd.node, `${how} ${cmd.name} is not declared: list it under "sudo:" in the manifest`));
       else out.push(at(cmd.node, `${how} ${cmd.name} is not covered by the manifest's sudo list`));
     }
-    for (const entry of declared ?? [])
-      if (!used.has(entry))
-        out.push({
-          message: `sudo entry "${entry}" is declared but not used: remove it`,
-          severity: 'warning',
-          ...keySpan(ctx, 'sudo'),
-        });
+    const unused = (declared ?? []).filter((e) => !used.has(e));
+    const fix = unused.length > 0 ? dropEntries(ctx, unused, declared ?? []) : undefined;
+    for (const entry of unused)
+      out.push({
+        message: `sudo entry "${entry}" is declared but not used: remove it`,
+        severity: 'warning',
+        ...keySpan(ctx, 'sudo'),
+        ...(fix ? { fix } : {}),
+      });
     return out;
   },
 };
+
+/** Rewrites the inline `sudo:` key without the unused entries (or removes it when none is left). */
+function dropEntries(ctx: RuleContext, unused: string[], declared: string[]): Fix | undefined {
+  const block = keyBlock(ctx, 'sudo');
+  if (!block) return undefined;
+  const keep = declared.filter((e) => !unused.includes(e));
+  const lines = manifestLines(ctx).filter((l) => l.start >= block.start && l.start < block.end);
+  // only simple lists: a flow list on the key line, or one "- entry" per line
+  const flow = /^sudo:\s*\[[^\]]*\]\s*$/.test(block.line.text);
+  const listed = lines.slice(1).every((l) => /^-\s+\S/.test(l.text));
+  if (!flow && !(listed && /^sudo:\s*$/.test(block.line.text))) return undefined;
+  const pad = `#${' '.repeat(block.line.indent)}`;
+  const text = keep.length === 0 ? '' : `${pad}sudo: [${keep.map((e) => JSON.stringify(e)).join(', ')}]\n`;
+  return {
+    description: 'drop the unused sudo entries',
+    safe: true,
+    edits: [{ start: block.start, end: block.end, text }],
+  };
+}

@@ -1,6 +1,6 @@
 import { paramEnvName } from '../manifest';
 import type { RawFinding, Rule } from '../types';
-import { keySpan } from './meta-util';
+import { keyBlock, keySpan } from './meta-util';
 
 /** Alert values the runbook reads, by variable name, with the first place each is read. */
 export function inputsRead(ctx: import('../types').RuleContext): Map<string, { start: number; end: number }> {
@@ -23,8 +23,8 @@ export const META005: Rule = {
   summary: 'Alert input read but not declared in params (error), or declared but unused (info)',
   explain: `Every alert value a runbook reads must be declared under "params" so it can be validated (pattern, enum,
 maxLength) before the runbook runs. A param "host" arrives as $NP_HOST; a name that already starts with NP_ is
-used as is. A declared param nothing reads is noise.`,
-  fix: 'none',
+used as is. A declared param nothing reads is noise; the fix removes it from an inline manifest.`,
+  fix: 'safe',
   languages: ['bash', 'sh', 'python'],
   check(ctx) {
     const out: RawFinding[] = [];
@@ -39,13 +39,25 @@ used as is. A declared param nothing reads is noise.`,
           message: `$${name} is read but not declared: add it under "params:" with a pattern or enum`,
           ...where,
         });
-    for (const [env, param] of declared)
-      if (!reads.has(env))
-        out.push({
-          message: `param ${param} ($${env}) is declared but never read`,
-          severity: 'info',
-          ...keySpan(ctx, param),
-        });
+    const unused = [...declared].filter(([env]) => !reads.has(env));
+    const all = unused.length === declared.size;
+    for (const [env, param] of unused) {
+      const block = all ? keyBlock(ctx, 'params') : keyBlock(ctx, param, 'params');
+      out.push({
+        message: `param ${param} ($${env}) is declared but never read`,
+        severity: 'info',
+        ...keySpan(ctx, param),
+        ...(block
+          ? {
+              fix: {
+                description: all ? 'remove the unused params' : `remove param ${param}`,
+                safe: true,
+                edits: [{ start: block.start, end: block.end, text: '' }],
+              },
+            }
+          : {}),
+      });
+    }
     return out;
   },
 };

@@ -31,7 +31,7 @@ export const PORT003: Rule = {
 host before it does anything. "#!/usr/bin/env python" runs whatever "python" is, or nothing.
 
 Port to Python 3 (print(x), urllib.request, configparser…) and use #!/usr/bin/env python3.`,
-  fix: 'none',
+  fix: 'unsafe',
   languages: ['python'],
   check(ctx) {
     const out: RawFinding[] = [];
@@ -42,6 +42,11 @@ Port to Python 3 (print(x), urllib.request, configparser…) and use #!/usr/bin/
         start: 0,
         end: ctx.shebang.length + 2,
         severity: 'warning',
+        fix: {
+          description: 'run it with python3',
+          safe: false,
+          edits: [{ start: 0, end: ctx.shebang.length + 2, text: '#!/usr/bin/env python3' }],
+        },
       });
     for (const p of py.prints) out.push(at(p, 'print statement is Python 2 only: use print(…)'));
     for (const i of py.imports)

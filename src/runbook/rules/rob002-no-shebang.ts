@@ -22,7 +22,9 @@ Start every runbook with its interpreter: #!/bin/sh, #!/bin/bash, #!/usr/bin/env
         ? '#!/usr/bin/env python3'
         : ctx.language === 'pwsh'
           ? '#!/usr/bin/env pwsh'
-          : '#!/bin/sh';
+          : ctx.language === 'bash'
+            ? '#!/bin/bash'
+            : '#!/bin/sh';
     const firstEnd = ctx.text.indexOf('\n');
     return [
       {

@@ -13,8 +13,12 @@ function isProbe(cmd: Command): boolean {
     return true;
   if (name === 'systemctl') return /^(is-active|is-failed|status|show)$/.test(sub);
   if (name === 'service') return subcommand(cmd, 1) === 'status';
-  if (name === 'docker') return /^(ps|inspect|logs|top|stats)$/.test(sub);
-  if (name === 'heroku') return /^(ps|status|apps:info|logs)$/.test(sub);
+  if (name === 'docker')
+    return (
+      /^(ps|inspect|logs|top|stats|images)$/.test(sub) ||
+      (sub === 'image' && /^(ls|inspect)$/.test(subcommand(cmd, 1) ?? ''))
+    );
+  if (name === 'heroku') return /^(ps|status|apps:info|logs|pg:info|pg:wait)$/.test(sub);
   if (name === 'kubectl') return /^(get|describe|rollout|wait)$/.test(sub);
   if (name === 'aws') return /^(describe-|get-|wait)/.test(subcommand(cmd, 1) ?? '');
   if (name === 'ps' || name === 'kill') return cmd.args.some((w) => w.literal === '-0' || w.literal === '-p');

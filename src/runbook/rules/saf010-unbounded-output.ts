@@ -1,5 +1,5 @@
 import type { Command } from '../shell/model';
-import type { RawFinding, Rule } from '../types';
+import type { Fix, RawFinding, Rule } from '../types';
 import { at, hasFlag, subcommand } from './util';
 
 function piped(cmd: Command): boolean {
@@ -22,7 +22,7 @@ export const SAF010: Rule = {
 log both loses the end (the interesting part) and publishes whatever the log holds (tokens, personal data).
 
 Print the tail (tail -n 200, docker logs --tail 200, journalctl -n 200), or filter with grep first.`,
-  fix: 'none',
+  fix: 'unsafe',
   languages: ['bash', 'sh'],
   check(ctx) {
     const out: RawFinding[] = [];
@@ -34,7 +34,12 @@ Print the tail (tail -n 200, docker logs --tail 200, journalctl -n 200), or filt
         cmd.args.some((w) => /(^|\/)(var\/log\/|.*\.log$)/.test(w.text.replace(/["']/g, ''))) &&
         !cmd.redirects.some((r) => r.type === 'file_redirect')
       )
-        out.push(at(cmd.node, 'cat of a whole log: print the tail (tail -n 200) or grep it'));
+        out.push({
+          ...at(cmd.node, 'cat of a whole log: print the tail (tail -n 200) or grep it'),
+          ...(cmd.nameWord && cmd.nameWord.literal === 'cat'
+            ? { fix: insertAfterName(cmd, 'tail -n 200', true) }
+            : {}),
+        });
       if (name === 'dmesg' && !hasFlag(cmd, '--since', '-S'))
         out.push(at(cmd.node, 'dmesg prints the whole ring buffer: pipe it to tail -n 100'));
       if (
@@ -42,12 +47,34 @@ Print the tail (tail -n 200, docker logs --tail 200, journalctl -n 200), or filt
         subcommand(cmd, 0) === 'logs' &&
         !hasFlag(cmd, '--tail', '--since', '-n')
       )
-        out.push(at(cmd.node, `${name} logs prints the whole log: add --tail 200`));
+        out.push({
+          ...at(cmd.node, `${name} logs prints the whole log: add --tail 200`),
+          fix: {
+            description: 'add --tail 200',
+            safe: false,
+            edits: [{ start: cmd.args[0]!.node.end, end: cmd.args[0]!.node.end, text: ' --tail 200' }],
+          },
+        });
       if (name === 'journalctl' && !hasFlag(cmd, '-n', '--lines', '--since', '-S', '-b'))
-        out.push(at(cmd.node, 'journalctl prints the whole journal: add -n 200 or --since'));
+        out.push({
+          ...at(cmd.node, 'journalctl prints the whole journal: add -n 200 or --since'),
+          ...(cmd.nameWord ? { fix: insertAfterName(cmd, ' -n 200', false) } : {}),
+        });
       if (name === 'heroku' && subcommand(cmd, 0) === 'logs' && !hasFlag(cmd, '-n', '--num'))
         out.push(at(cmd.node, 'heroku logs without -n: say how many lines'));
     }
     return out;
   },
 };
+
+/** Replaces the command name (`cat` -> `tail -n 200`) or appends options right after it. */
+function insertAfterName(cmd: Command, text: string, replace: boolean): Fix {
+  const w = cmd.nameWord!;
+  return {
+    description: replace ? `use ${text}` : `add${text}`,
+    safe: false,
+    edits: [
+      replace ? { start: w.node.start, end: w.node.end, text } : { start: w.node.end, end: w.node.end, text },
+    ],
+  };
+}

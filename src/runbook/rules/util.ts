@@ -87,7 +87,18 @@ export function entropy(s: string): number {
 }
 
 /** Offsets of code (not comments) in a file: the comment nodes of the tree, or `#` comments for other files. */
+const commentCache = new WeakMap<RuleContext, { start: number; end: number }[]>();
+
 export function commentSpans(ctx: RuleContext): { start: number; end: number }[] {
+  const cached = commentCache.get(ctx);
+  if (cached) return cached;
+  const spans = computeCommentSpans(ctx);
+  commentCache.set(ctx, spans);
+  return spans;
+}
+
+function computeCommentSpans(ctx: RuleContext): { start: number; end: number }[] {
+  if (ctx.shell) return [...ctx.shell.comments].sort((a, b) => a.start - b.start);
   if (ctx.tree) {
     const out: { start: number; end: number }[] = [];
     const stack: SNode[] = [ctx.tree];
@@ -160,6 +171,10 @@ export function changesState(cmd: Command): boolean {
   }
   if (spec === true) return true;
   const sub = subcommand(cmd, 0);
+  if (name === 'docker' && sub !== null && /^(system|container|volume|image|network)$/.test(sub))
+    return /^(rm|prune|stop|start|restart|kill|pause|unpause|update|create|run)$/.test(
+      subcommand(cmd, 1) ?? '',
+    );
   return sub !== null && spec.test(sub);
 }
 

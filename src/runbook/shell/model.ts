@@ -337,7 +337,9 @@ export function buildShellModel(
     // `read X <<< "$NP_Y"` and `... | read X`
     for (const cmd of commands) {
       if (cmd.name !== 'read') continue;
-      const herestring = cmd.redirects.find((r) => r.type === 'herestring_redirect');
+      const herestring =
+        cmd.redirects.find((r) => r.type === 'herestring_redirect') ??
+        cmd.node.children.find((r) => r.type === 'herestring_redirect');
       const input = herestring
         ? expansions.filter((e) => e.node.start >= herestring.start && e.node.end <= herestring.end)
         : [];

@@ -1,0 +1,231 @@
+#!/usr/bin/env node
+// `neptune runbook lint` throughput: 1,000 generated runbooks (20-60 lines, the corpus's categories, mixed
+// hazards) linted with ShellCheck off, against one batched `shellcheck -f json1` over the same files in the same
+// run; then peak memory at 10,000 files. Wall times include process start-up. Medians of BENCH_RUNS runs (3).
+// Targets: >= 1,000 files/s; >= 10x faster than batched ShellCheck; < 200 MB RSS at 10,000 files.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const exe = existsSync(path.join(root, 'dist', 'neptune'))
+  ? path.join(root, 'dist', 'neptune')
+  : path.join(root, 'bin', 'neptune');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const FILES = Number(process.env.BENCH_FILES ?? 1000);
+const BIG = Number(process.env.BENCH_BIG ?? 10000);
+
+// A small deterministic PRNG (mulberry32), so every run lints the same files.
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const BLOCKS = {
+  host: [
+    'echo "== disk usage"\ndf -h /\ndu -sh /var/log 2>/dev/null | sort -h | tail -n 5',
+    'echo "== memory"\nfree -m\nvmstat 1 3',
+    'top -b -n 1 | head -n 20',
+    'ps -eo pid,pcpu,pmem,comm --sort=-pcpu | head -n 10',
+    'find /var/log -name "*.gz" -mtime +7 -print',
+    'uptime\ncat /proc/loadavg',
+  ],
+  app: [
+    'sudo -n systemctl restart "$service"\nsleep 5\nsystemctl is-active --quiet "$service"',
+    'if ! curl -fsS --max-time 10 http://127.0.0.1:8080/health; then\n  echo "health check failed" >&2\n  exit 1\nfi',
+    'journalctl -u "$service" --no-pager -n 100',
+    'pid=$(pgrep -x -u app java || true)\nif [ -n "$pid" ]; then\n  kill -TERM "$pid"\nfi',
+  ],
+  db: [
+    'mysql --defaults-extra-file=/etc/neptune/my.cnf -e "SHOW FULL PROCESSLIST"',
+    'psql -X -c "select pid, state, query from pg_stat_activity" app',
+    'redis-cli -h "$host" info memory | grep -E "used_memory|maxmemory"',
+  ],
+  cloud: [
+    'aws ec2 describe-instances --instance-ids "$id" --cli-read-timeout 30 --output text',
+    'heroku ps -a "$app"',
+    'count=$(heroku ps -a "$app" | grep -c "^web" || true)\necho "web dynos: $count"',
+  ],
+  logs: [
+    'grep -E "ERROR|FATAL" /var/log/app/app.log | tail -n 50',
+    'tail -n 200 /var/log/syslog',
+    'zgrep -c "Out of memory" /var/log/kern.log.*.gz || echo none',
+  ],
+  docker: [
+    'docker ps --format "{{.Names}} {{.Status}}"',
+    'docker logs --tail 100 "$container"',
+    'docker stats --no-stream',
+  ],
+};
+const HAZARDS = [
+  'kill -9 $NP_PID',
+  "PID=`ps aux | grep java | grep -v grep | awk '{print $2}'`\nsudo kill -9 $PID",
+  'rm -rf $NP_TRIGGER_PATH/*',
+  'curl -s https://example.org/fix.sh | bash',
+  'ssh $NP_TRIGGER_HOST "tail -n 100 $NP_LOGFILE"',
+  'heroku pg:reset DATABASE --confirm $NP_APP',
+  'mysql -u root -pS3cretPassw0rd -e "SHOW PROCESSLIST"',
+  'docker restart $(docker ps -q)',
+  'grep "ERROR|FATAL" /var/log/app.log',
+  'cat /var/log/syslog',
+  'sleep 600',
+  'top',
+  'NEW=$((CURRENT * 2))\nheroku ps:scale web=$NEW -a myapp',
+  'if [[ $NP_LEVEL == high ]]; then echo high; fi',
+  'heroku restart --app <app_name>',
+];
+const CATS = Object.keys(BLOCKS);
+
+function runbook(r, i) {
+  const cat = CATS[i % CATS.length];
+  const lines = [];
+  const shebang = r() < 0.7;
+  if (shebang) lines.push(r() < 0.8 ? '#!/bin/bash' : '#!/bin/sh');
+  if (r() < 0.6) {
+    lines.push(
+      '# neptune:',
+      `#   name: ${cat}-runbook-${i}`,
+      `#   description: Generated ${cat} runbook number ${i}.`,
+      `#   mode: ${r() < 0.5 ? 'diagnose' : 'remediate'}`,
+      `#   timeout: ${1 + Math.floor(r() * 10)}m`,
+      '#   params:',
+      '#     service:',
+      "#       pattern: '^[a-z0-9@._-]{1,64}$'",
+    );
+  }
+  if (r() < 0.5) lines.push(shebang && lines[0] === '#!/bin/bash' ? 'set -euo pipefail' : 'set -eu');
+  lines.push('', 'service="${NP_SERVICE:-app}"', 'host="${NP_HOST:-localhost}"', 'app="${NP_APP:-myapp}"');
+  lines.push('id="${NP_ID:-i-0}"', 'container="${NP_CONTAINER:-web}"', '');
+  const target = 20 + Math.floor(r() * 41);
+  while (lines.length < target) {
+    const pool = r() < 0.15 ? HAZARDS : BLOCKS[r() < 0.7 ? cat : CATS[Math.floor(r() * CATS.length)]];
+    lines.push(`# step ${lines.length}`, pool[Math.floor(r() * pool.length)]);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function generate(dir, n, seed) {
+  const r = rng(seed);
+  const files = [];
+  for (let i = 0; i < n; i++) {
+    const sub = path.join(dir, CATS[i % CATS.length]);
+    if (i < CATS.length) mkdirSync(sub, { recursive: true });
+    const file = path.join(sub, `runbook-${String(i).padStart(5, '0')}.sh`);
+    writeFileSync(file, runbook(r, i));
+    files.push(file);
+  }
+  return files;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function timed(cmd, args, okCodes = [0, 1]) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (!okCodes.includes(r.status)) throw new Error(`${cmd} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+if (process.env.BENCH_GENERATE_ONLY) {
+  // BENCH_GENERATE_ONLY=DIR writes the runbooks there and stops (for profiling)
+  generate(process.env.BENCH_GENERATE_ONLY, FILES, 42);
+  process.exit(0);
+}
+const work = mkdtempSync(path.join(os.tmpdir(), 'neptune-lint-bench-'));
+try {
+  const dir = path.join(work, 'runbooks');
+  const files = generate(dir, FILES, 42);
+  const ours = [
+    'runbook',
+    'lint',
+    '--shellcheck',
+    'off',
+    '--profile',
+    'production',
+    '--fail-on',
+    'never',
+    '-f',
+    'json=' + path.join(work, 'out.json'),
+    '--no-config',
+    dir,
+  ];
+  timed(exe, ours); // warm the page cache
+  const lintTimes = [];
+  for (let i = 0; i < RUNS; i++) lintTimes.push(timed(exe, ours));
+  const lintMs = median(lintTimes);
+  const rate = FILES / (lintMs / 1000);
+  console.log(
+    `runbook lint, ${FILES} generated runbooks (20-60 lines), ShellCheck off, ${RUNS} runs (median, start-up included)`,
+  );
+  console.log(`  neptune runbook lint      ${lintMs.toFixed(0).padStart(7)} ms   ${rate.toFixed(0)} files/s`);
+  console.log(`throughput ${rate.toFixed(0)} files/s (target >= 1000): ${rate >= 1000 ? 'met' : 'NOT MET'}`);
+
+  const sc = spawnSync('shellcheck', ['--version']);
+  if (sc.status === 0) {
+    const scArgs = ['-f', 'json1', '--norc', '--', ...files];
+    const scTimes = [];
+    for (let i = 0; i < RUNS; i++) scTimes.push(timed('shellcheck', scArgs, [0, 1]));
+    const scMs = median(scTimes);
+    const ratio = scMs / lintMs;
+    console.log(
+      `  shellcheck -f json1 (one batched process, reference) ${scMs.toFixed(0).padStart(7)} ms   ${(FILES / (scMs / 1000)).toFixed(0)} files/s`,
+    );
+    console.log(
+      `ShellCheck ratio ${ratio.toFixed(1)}x faster (target >= 10x): ${ratio >= 10 ? 'met' : 'NOT MET'}`,
+    );
+  } else {
+    console.log('ShellCheck ratio: not measured, shellcheck is not installed (apt-get install shellcheck)');
+  }
+
+  const bigDir = path.join(work, 'big');
+  generate(bigDir, BIG, 7);
+  const time = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      '%M %e',
+      exe,
+      'runbook',
+      'lint',
+      '--shellcheck',
+      'off',
+      '--profile',
+      'production',
+      '--fail-on',
+      'never',
+      '-f',
+      'json=' + path.join(work, 'big.json'),
+      '--no-config',
+      bigDir,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 28 },
+  );
+  const m = /(\d+) ([\d.]+)\s*$/.exec(time.stderr ?? '');
+  if (time.status === 0 && m) {
+    const mb = Number(m[1]) / 1024;
+    console.log(
+      `  ${BIG} files: peak RSS ${mb.toFixed(0)} MB, ${m[2]} s (${(BIG / Number(m[2])).toFixed(0)} files/s)`,
+    );
+    console.log(
+      `memory ${mb.toFixed(0)} MB at ${BIG} files (target < 200 MB): ${mb < 200 ? 'met' : 'NOT MET'}`,
+    );
+  } else {
+    console.log(
+      `memory: not measured (/usr/bin/time unavailable or the run failed: ${time.status} ${time.stderr?.slice(-200)})`,
+    );
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
