@@ -7,20 +7,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { testDatabase } from '../../src/server/testing';
+import { POSTGRES_SKIP_REASON, testDatabase, testEngines } from '../../src/server/testing';
 import { BIN, cliEnv, runCli, tempHome } from './cli';
 
 export type Engine = 'sqlite' | 'postgres';
 
-/** The engines to run the server suites on: SQLite always, PostgreSQL when NEPTUNE_TEST_DATABASE_URL names one. */
-export function testEngines(): Engine[] {
-  if (process.env.NEPTUNE_TEST_DATABASE_URL) return ['sqlite', 'postgres'];
-  return ['sqlite'];
-}
-
-export const POSTGRES_SKIP_REASON =
-  'PostgreSQL suites skipped: NEPTUNE_TEST_DATABASE_URL is not set (CI sets it to postgres://root@127.0.0.1:5432/test; ' +
-  'each run creates and drops its own database neptune_test_<random>)';
+export { POSTGRES_SKIP_REASON, testEngines };
 
 let told = false;
 /** Prints once per test file why the PostgreSQL variants do not run. */
