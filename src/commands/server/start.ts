@@ -18,6 +18,11 @@ Several processes may share one PostgreSQL (--database-url): they keep no state 
       description: 'PostgreSQL URL; default: the one given to server init, or SQLite.',
       env: 'NEPTUNE_DATABASE_URL',
     }),
+    'rate-limit': Flags.integer({
+      description: 'Requests per account per minute before 429 (all replicas together).',
+      default: 6000,
+      min: 1,
+    }),
     'log-level': Flags.string({
       description: 'Log level.',
       options: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
@@ -34,6 +39,7 @@ Several processes may share one PostgreSQL (--database-url): they keep no state 
       databaseUrl: flags['database-url'],
       version: this.config.version,
       logLevel: flags['log-level'] as 'info',
+      limits: { accountPerMinute: flags['rate-limit'] },
     });
     server.app.log.info({ url: server.url }, 'neptune server ready');
     // The CLI's default SIGINT handler exits at once; a server drains instead.
