@@ -13,6 +13,8 @@ import { reportSkippedEngines, type StartedServer, startServer, testEngines } fr
 
 reportSkippedEngines();
 
+// Tests of the CLI's own behaviour (token precedence, flag checks, profiles, TLS verification) do not depend on the
+// store, so they are defined for SQLite only; everything that reads or writes the store runs on both engines.
 describe.each(testEngines())('neptune server on %s, through the CLI', (engine) => {
   let server: StartedServer;
   const admin = tempHome();
@@ -64,18 +66,20 @@ describe.each(testEngines())('neptune server on %s, through the CLI', (engine) =
     expect(statSync(path.join(admin, 'config', 'credentials.json')).mode & 0o777).toBe(0o600);
   });
 
-  it('NEPTUNE_TOKEN wins over the stored key, whoami says so, and login refuses while it is set', async () => {
-    const created = JSON.parse(
-      (await cli(['apikeys', 'create', '--name', 'env-key', '--scope', 'read', '--json'])).stdout,
-    );
-    const env = { NEPTUNE_TOKEN: created.secret };
-    const who = await cli(['whoami', '--json'], { env });
-    expect(JSON.parse(who.stdout)).toMatchObject({ tokenSource: 'env', key: { name: 'env-key' } });
-    expect(who.stderr).toContain('using NEPTUNE_TOKEN');
-    const login = await cli(['login', ...session(), '--with-token'], { env, input: server.apiKey });
-    expect(login.code).toBe(78);
-    expect(login.stderr).toContain('NEPTUNE_TOKEN is set');
-  });
+  if (engine === 'sqlite') {
+    it('NEPTUNE_TOKEN wins over the stored key, whoami says so, and login refuses while it is set', async () => {
+      const created = JSON.parse(
+        (await cli(['apikeys', 'create', '--name', 'env-key', '--scope', 'read', '--json'])).stdout,
+      );
+      const env = { NEPTUNE_TOKEN: created.secret };
+      const who = await cli(['whoami', '--json'], { env });
+      expect(JSON.parse(who.stdout)).toMatchObject({ tokenSource: 'env', key: { name: 'env-key' } });
+      expect(who.stderr).toContain('using NEPTUNE_TOKEN');
+      const login = await cli(['login', ...session(), '--with-token'], { env, input: server.apiKey });
+      expect(login.code).toBe(78);
+      expect(login.stderr).toContain('NEPTUNE_TOKEN is set');
+    });
+  }
 
   it('apikeys create, list, rotate and revoke; revoked and rotated-out keys stop working (77)', async () => {
     const create = await cli(['apikeys', 'create', '--name', 'ci', '--scope', 'read', '--expires-in', '30d']);
@@ -108,19 +112,21 @@ describe.each(testEngines())('neptune server on %s, through the CLI', (engine) =
     expect(missing.stderr).toContain('no such API key');
   });
 
-  it('a read key cannot create an admin key, and bad flags are usage errors (64)', async () => {
-    const read = (await cli(['apikeys', 'create', '--name', 'r', '--scope', 'read'])).stdout.trim();
-    const escalate = await cli(['apikeys', 'create', '--name', 'x', '--scope', 'admin'], {
-      env: { NEPTUNE_TOKEN: read },
+  if (engine === 'sqlite') {
+    it('a read key cannot create an admin key, and bad flags are usage errors (64)', async () => {
+      const read = (await cli(['apikeys', 'create', '--name', 'r', '--scope', 'read'])).stdout.trim();
+      const escalate = await cli(['apikeys', 'create', '--name', 'x', '--scope', 'admin'], {
+        env: { NEPTUNE_TOKEN: read },
+      });
+      expect(escalate.code).toBe(77);
+      expect(escalate.stderr).toContain('admin');
+      expect((await cli(['apikeys', 'create', '--name', 'x', '--scope', 'root'])).code).toBe(64);
+      expect(
+        (await cli(['apikeys', 'create', '--name', 'x', '--scope', 'read', '--expires-in', 'forever'])).code,
+      ).toBe(64);
+      expect((await cli(['users', 'invite', 'x@acme.test', '--role', 'king'])).code).toBe(64);
     });
-    expect(escalate.code).toBe(77);
-    expect(escalate.stderr).toContain('admin');
-    expect((await cli(['apikeys', 'create', '--name', 'x', '--scope', 'root'])).code).toBe(64);
-    expect(
-      (await cli(['apikeys', 'create', '--name', 'x', '--scope', 'read', '--expires-in', 'forever'])).code,
-    ).toBe(64);
-    expect((await cli(['users', 'invite', 'x@acme.test', '--role', 'king'])).code).toBe(64);
-  });
+  }
 
   it('users invite, accept with login --with-token, set-role and remove', async () => {
     const invite = await cli(['users', 'invite', 'Ana@Acme.test', '--role', 'viewer']);
@@ -194,40 +200,44 @@ describe.each(testEngines())('neptune server on %s, through the CLI', (engine) =
     expect((await cli(['whoami'], { env: { NEPTUNE_TOKEN: loginKey } })).code).toBe(77);
   }, 60_000);
 
-  it('profiles list, use and remove', async () => {
-    const home = tempHome();
-    const key = (await cli(['apikeys', 'create', '--name', 'p', '--scope', 'read'])).stdout.trim();
-    expect(
-      (await cli(['login', ...session(), '--with-token', '--profile', 'one'], { home, input: key })).code,
-    ).toBe(0);
-    expect(
-      (await cli(['login', ...session(), '--with-token', '--profile', 'two'], { home, input: key })).code,
-    ).toBe(0);
-    const list = JSON.parse((await cli(['profiles', 'list', '--json'], { home })).stdout);
-    expect(list.profiles.map((p: { name: string; current: boolean }) => [p.name, p.current])).toEqual([
-      ['one', false],
-      ['two', true],
-    ]);
-    expect((await cli(['profiles', 'use', 'one'], { home })).code).toBe(0);
-    expect((await cli(['profiles', 'list'], { home })).stdout).toMatch(/\* one/);
-    expect((await cli(['profiles', 'remove', 'two'], { home })).code).toBe(0);
-    expect((await cli(['whoami', '--profile', 'two'], { home })).code).toBe(78);
-    expect((await cli(['profiles', 'use', 'nope'], { home })).code).toBe(64);
-  });
+  if (engine === 'sqlite') {
+    it('profiles list, use and remove', async () => {
+      const home = tempHome();
+      const key = (await cli(['apikeys', 'create', '--name', 'p', '--scope', 'read'])).stdout.trim();
+      expect(
+        (await cli(['login', ...session(), '--with-token', '--profile', 'one'], { home, input: key })).code,
+      ).toBe(0);
+      expect(
+        (await cli(['login', ...session(), '--with-token', '--profile', 'two'], { home, input: key })).code,
+      ).toBe(0);
+      const list = JSON.parse((await cli(['profiles', 'list', '--json'], { home })).stdout);
+      expect(list.profiles.map((p: { name: string; current: boolean }) => [p.name, p.current])).toEqual([
+        ['one', false],
+        ['two', true],
+      ]);
+      expect((await cli(['profiles', 'use', 'one'], { home })).code).toBe(0);
+      expect((await cli(['profiles', 'list'], { home })).stdout).toMatch(/\* one/);
+      expect((await cli(['profiles', 'remove', 'two'], { home })).code).toBe(0);
+      expect((await cli(['whoami', '--profile', 'two'], { home })).code).toBe(78);
+      expect((await cli(['profiles', 'use', 'nope'], { home })).code).toBe(64);
+    });
+  }
 
-  it('TLS is verified: without the CA the CLI exits 69; a server that is down is 69 too', async () => {
-    const r = await cli(['login', '--api-url', server.url, '--with-token'], {
-      home: tempHome(),
-      input: server.apiKey,
+  if (engine === 'sqlite') {
+    it('TLS is verified: without the CA the CLI exits 69; an http:// URL is refused (64)', async () => {
+      const r = await cli(['login', '--api-url', server.url, '--with-token'], {
+        home: tempHome(),
+        input: server.apiKey,
+      });
+      expect(r.code).toBe(69);
+      expect(r.stderr).toContain('TLS verification failed');
+      const http = await cli(['login', '--api-url', server.url.replace('https', 'http'), '--with-token'], {
+        home: tempHome(),
+        input: server.apiKey,
+      });
+      expect(http.code).toBe(64);
     });
-    expect(r.code).toBe(69);
-    expect(r.stderr).toContain('TLS verification failed');
-    const http = await cli(['login', '--api-url', server.url.replace('https', 'http'), '--with-token'], {
-      home: tempHome(),
-      input: server.apiKey,
-    });
-    expect(http.code).toBe(64);
-  });
+  }
 
   it('SIGTERM drains and exits 0; the server starts again on the same data', async () => {
     const stopped = await server.stop('SIGTERM');
@@ -239,4 +249,35 @@ describe.each(testEngines())('neptune server on %s, through the CLI', (engine) =
     await server.restart();
     expect((await cli(['whoami'])).code).toBe(0);
   }, 60_000);
+});
+
+describe.each(testEngines().filter((e) => e === 'postgres'))('two replicas on one %s', (engine) => {
+  let server: StartedServer;
+  beforeAll(async () => {
+    server = await startServer({ engine });
+  });
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it('a key made through one replica works on the other, and a revocation on one holds on both', async () => {
+    const replica = await server.startReplica();
+    try {
+      const home = tempHome();
+      const on = (url: string, args: string[], env: Record<string, string> = {}) =>
+        runCli([...args, '--api-url', url, '--ca-file', server.caFile], {
+          home,
+          env: { NEPTUNE_TOKEN: server.apiKey, ...env },
+        });
+      const created = JSON.parse(
+        (await on(server.url, ['apikeys', 'create', '--name', 'r', '--scope', 'read', '--json'])).stdout,
+      );
+      const who = await on(replica.url, ['whoami', '--json'], { NEPTUNE_TOKEN: created.secret });
+      expect(JSON.parse(who.stdout)).toMatchObject({ key: { id: created.apiKey.id } });
+      expect((await on(replica.url, ['apikeys', 'revoke', created.apiKey.id, '--yes'])).code).toBe(0);
+      expect((await on(server.url, ['whoami'], { NEPTUNE_TOKEN: created.secret })).code).toBe(77);
+    } finally {
+      await replica.stop();
+    }
+  });
 });

@@ -594,3 +594,37 @@ describe('device authorization grant (RFC 8628)', () => {
     expect((await poll(code.body.device_code)).status).toBe(200);
   });
 });
+
+describe('TLS', () => {
+  it('refuses TLS 1.1 and below; speaks TLS 1.2 and 1.3', async () => {
+    const s = await startTestServer();
+    const tls = await import('node:tls');
+    const { port } = new URL(s.url);
+    const hello = (maxVersion: 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3') =>
+      new Promise<string>((resolve) => {
+        const socket = tls.connect(
+          {
+            host: '127.0.0.1',
+            port: Number(port),
+            ca: s.ca,
+            maxVersion,
+            minVersion: 'TLSv1',
+            // The client would offer TLS 1.1 if the server took it: only the server's minimum can refuse it.
+            ciphers: 'DEFAULT:@SECLEVEL=0',
+          },
+          () => {
+            resolve(socket.getProtocol() ?? '');
+            socket.end();
+          },
+        );
+        socket.on('error', (e) => resolve(`error: ${(e as NodeJS.ErrnoException).code ?? e.message}`));
+      });
+    try {
+      expect(await hello('TLSv1.1')).toMatch(/^error/);
+      expect(await hello('TLSv1.2')).toBe('TLSv1.2');
+      expect(await hello('TLSv1.3')).toBe('TLSv1.3');
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -35,6 +35,8 @@ export interface StartedServer {
   logs(): string;
   /** Starts the server again on the same data directory and port (after stop). */
   restart(): Promise<void>;
+  /** Another `server start` process on the same data directory and database (PostgreSQL replicas). */
+  startReplica(): Promise<{ url: string; stop(): Promise<void> }>;
   /** Sends the signal and waits for the process to exit. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Stops the server and drops the database. */
@@ -122,6 +124,18 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
       current = launch(dataDir, home, env, new URL(url).host);
       url = await current.ready;
       exited = undefined;
+    },
+    async startReplica() {
+      const replica = launch(dataDir, home, env);
+      const replicaUrl = await replica.ready;
+      return {
+        url: replicaUrl,
+        stop: async () => {
+          const done = watch(replica.child);
+          replica.child.kill('SIGTERM');
+          await done;
+        },
+      };
     },
     async stop(signal = 'SIGTERM') {
       exited ??= watch(current.child);
