@@ -151,7 +151,7 @@ describe('ActionRunner on real processes', () => {
       timeoutMs: 60_000,
     });
     expect(runner.active.sort()).toEqual(['drain-quick', 'drain-slow']);
-    const draining = runner.drain(1500);
+    const draining = runner.drain(3000);
     const late = await runner.submit({ actionId: 'drain-late', script: 'echo no', env: {}, timeoutMs: 1000 });
     expect(late).toMatchObject({ outcome: 'refused', rejectReason: 'draining' });
     // Refused work is not recorded: the server may send it here again after a restart.
@@ -160,7 +160,7 @@ describe('ActionRunner on real processes', () => {
     expect(quick.outcome === 'accepted' && (await quick.finished).status).toBe('succeeded');
     const slowRecord = slow.outcome === 'accepted' ? await slow.finished : undefined;
     expect(slowRecord).toMatchObject({ status: 'cancelled', signal: 'SIGTERM' });
-    expect(slowRecord?.reason).toContain('the agent is stopping (drain timeout 2 s)');
+    expect(slowRecord?.reason).toContain('the agent is stopping (drain timeout 3 s)');
     expect(runner.active).toEqual([]);
   });
 

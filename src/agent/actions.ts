@@ -14,7 +14,7 @@ import { knownState, type Ledger, type LedgerEntry } from './ledger';
 import type { Spool } from './spool';
 
 export interface Assignment extends ExecutionSpec {
-  runbook?: { id: string; version: number; name: string };
+  runbook?: { id: string; version: string; name: string };
 }
 
 export type Submission =

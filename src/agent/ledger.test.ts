@@ -12,7 +12,7 @@ const fresh = (now?: () => Date) => Ledger.open(path.join(root, `l${n++}`), now 
 describe('Ledger', () => {
   it('claims an id once: a replay gets the known state, not a second run', async () => {
     const ledger = await fresh();
-    const first = await ledger.claim('a1', { id: 'r', version: 1, name: 'restart' });
+    const first = await ledger.claim('a1', { id: 'r', version: '1', name: 'restart' });
     expect(first.claimed).toBe(true);
     const again = await ledger.claim('a1');
     expect(again.claimed).toBe(false);
@@ -28,7 +28,7 @@ describe('Ledger', () => {
     const later = await ledger.claim('a1');
     expect(later.claimed).toBe(false);
     expect(knownState(later.entry)).toEqual({ state: 'finished', status: 'succeeded' });
-    expect(later.entry.runbook).toEqual({ id: 'r', version: 1, name: 'restart' });
+    expect(later.entry.runbook).toEqual({ id: 'r', version: '1', name: 'restart' });
   });
 
   it('is private on disk: 0700 directory, 0600 entries', async () => {

@@ -31,7 +31,7 @@ export interface LedgerEntry {
   exitCode: number | null;
   signal: string | null;
   reason: string | null;
-  runbook: { id: string; version: number; name: string } | null;
+  runbook: { id: string; version: string; name: string } | null;
 }
 
 export const LEDGER_RETENTION_MS = 7 * 24 * 3600 * 1000;

@@ -30,7 +30,7 @@ describe('agent status', () => {
       }),
     );
     const ledger = await Ledger.open(paths.ledger);
-    await ledger.claim('run-1', { id: 'r', version: 2, name: 'restart-nginx' });
+    await ledger.claim('run-1', { id: 'r', version: '2', name: 'restart-nginx' });
     await ledger.markRunning('run-1', { pid: 1234, startedAt: new Date('2026-12-01T10:00:00Z') });
     await ledger.claim('done-1');
     await ledger.markFinished('done-1', {

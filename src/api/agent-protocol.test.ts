@@ -9,13 +9,12 @@ const assignment: P.ActionAssignment = {
   actionId: uuid,
   runbook: {
     runbookId: uuid,
-    version: 3,
     name: 'restart-nginx',
+    version: '3',
     script: '#!/bin/sh\nsystemctl restart nginx\n',
-    scriptSha256: 'a'.repeat(64),
-    signature: jws,
+    signature: '{"format":"neptune-runbook-signature/1"}',
   },
-  env: { NP_TRIGGER_HOST: 'web-1', NP_METRIC_SOURCES: 'cpu' },
+  params: { trigger_host: 'web-1', NP_METRIC_SOURCES: 'cpu' },
   timeoutSeconds: 120,
   killGraceSeconds: 10,
   runAs: null,
@@ -47,11 +46,15 @@ describe('agent protocol schemas', () => {
     expect(Value.Check(P.ActionAssignment, { ...assignment, script: 'x' })).toBe(false);
   });
 
-  it('allows only NP_* parameter names and safe action ids', () => {
-    expect(Value.Check(P.ActionAssignment, { ...assignment, env: { PATH: '/tmp' } })).toBe(false);
-    expect(Value.Check(P.ActionAssignment, { ...assignment, env: { NP_x: '1' } })).toBe(false);
+  it('allows only identifier parameter names and safe action ids', () => {
+    expect(Value.Check(P.ActionAssignment, { ...assignment, params: { 'a-b': '1' } })).toBe(false);
+    expect(Value.Check(P.ActionAssignment, { ...assignment, params: { '1x': '1' } })).toBe(false);
+    expect(Value.Check(P.ActionAssignment, { ...assignment, params: { x: 1 } })).toBe(false);
     expect(Value.Check(P.ActionAssignment, { ...assignment, actionId: '../etc' })).toBe(false);
     expect(Value.Check(P.ActionAssignment, { ...assignment, actionId: 'a'.repeat(65) })).toBe(false);
+    expect(
+      Value.Check(P.ActionAssignment, { ...assignment, runbook: { ...assignment.runbook, signature: null } }),
+    ).toBe(true);
   });
 
   it('describes enrollment, the assertion exchange, ack, output, renew and finish', () => {

@@ -36,7 +36,7 @@ const Line = (maxLength: number) =>
 export const ACTION_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$';
 export const ActionId = Type.String({ pattern: ACTION_ID_PATTERN });
 
-/** Runbook parameters reach the script as environment variables with exactly these names, never templated in. */
+/** The environment variables parameters arrive in (see ActionAssignment.params). */
 export const ENV_NAME_PATTERN = '^NP_[A-Z0-9_]{1,64}$';
 export const MAX_ENV_VALUE_BYTES = 32 * 1024;
 export const MAX_ENV_VARS = 64;
@@ -202,29 +202,39 @@ export const PollRequest = Type.Object(
 );
 export type PollRequest = Static<typeof PollRequest>;
 
-/** The runbook version as the customer signed it; the agent checks the signature before anything runs. */
+/**
+ * The runbook version as the customer signed it. `signature` is the signature file (`FILE.sig`, JSON text) that
+ * `neptune runbook sign` made: the statement in clear (name, version, script SHA-256, params schema, hosts, run_as,
+ * timeout, caps, validity) and the signature over it. The agent checks it against its trust file
+ * (src/runbook/signing checkTrust) before anything runs; null means unsigned, which the agent refuses.
+ */
 export const SignedRunbook = Type.Object(
   {
     runbookId: Uuid,
-    version: Type.Integer({ minimum: 1 }),
     name: Line(200),
-    /** The script text, exactly as signed: its SHA-256 must equal `scriptSha256`. */
+    version: Line(64),
+    /** The script text, exactly as signed: its SHA-256 must equal the statement's `script_sha256`. */
     script: Type.String({ minLength: 1, maxLength: 1024 * 1024 }),
-    scriptSha256: Sha256Hex,
-    /** The customer's signature over the JCS-canonical runbook version (checked by src/runbook signing). */
-    signature: CompactJws,
+    signature: Type.Union([Type.String({ minLength: 1, maxLength: 64 * 1024 }), Type.Null()]),
   },
   closed,
 );
 export type SignedRunbook = Static<typeof SignedRunbook>;
 
+/**
+ * Runbook parameters by their manifest names (`host`), as the alert and the rule filled them. The agent checks them
+ * against the signed schema and passes each as an environment variable: `NP_` + the name in upper case (`NP_HOST`;
+ * a name that already starts with `NP_` is kept), the rule of src/runbook/manifest.ts `paramEnvName`. Values are
+ * never templated into the script.
+ */
+export const PARAM_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
+
 export const ActionAssignment = Type.Object(
   {
     actionId: ActionId,
     runbook: SignedRunbook,
-    /** Alert values and parameters, as NP_* environment variables. */
-    env: Type.Record(
-      Type.String({ pattern: ENV_NAME_PATTERN }),
+    params: Type.Record(
+      Type.String({ pattern: PARAM_NAME_PATTERN }),
       Type.String({ maxLength: MAX_ENV_VALUE_BYTES }),
       { additionalProperties: false, maxProperties: MAX_ENV_VARS },
     ),
