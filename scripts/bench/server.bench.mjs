@@ -204,7 +204,7 @@ const sample = await request(`https://${sqlite.listen}/v1/whoami`, {
 const sampleBody = await sample.body.text();
 if (sample.statusCode !== 200)
   throw new Error(`whoami on SQLite answered ${sample.statusCode}: ${sampleBody}`);
-const reference = createServer({ cert: serverCert, key: serverKey, keepAliveTimeout: 60_000 }, (req, res) => {
+const reference = createServer({ cert: serverCert, key: serverKey, keepAliveTimeout: 60_000 }, (_req, res) => {
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(sampleBody);
 });
