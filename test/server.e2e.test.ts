@@ -239,15 +239,54 @@ describe.each(testEngines())('neptune server on %s, through the CLI', (engine) =
     });
   }
 
-  it('SIGTERM drains and exits 0; the server starts again on the same data', async () => {
-    const stopped = await server.stop('SIGTERM');
+  it('SIGTERM drains: a request in flight completes, then the process exits 0; it starts again on the same data', async () => {
+    // A request whose body is still arriving when SIGTERM comes: it must be answered, not cut.
+    const https = await import('node:https');
+    const { readFileSync } = await import('node:fs');
+    const body = JSON.stringify({ name: 'in-flight', scopes: ['read'] });
+    const url = new URL('/v1/apikeys', server.url);
+    let stopping: ReturnType<StartedServer['stop']> | undefined;
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = https.request(
+        url,
+        {
+          method: 'POST',
+          ca: readFileSync(server.caFile),
+          headers: {
+            authorization: `Bearer ${server.apiKey}`,
+            'content-type': 'application/json',
+            'content-length': String(Buffer.byteLength(body)),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (d: string) => {
+            text += d;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        stopping = server.stop('SIGTERM');
+        setTimeout(() => req.end(body.slice(10)), 700);
+      }, 300);
+    });
+    const inFlight = await answer;
+    expect(inFlight.status).toBe(201);
+    expect(JSON.parse(inFlight.text).apiKey.name).toBe('in-flight');
+    const stopped = await stopping;
     expect(stopped).toEqual({ code: 0, signal: null });
     expect(server.logs()).toContain('shutting down');
     expect(existsSync(path.join(server.dataDir, 'server.pid'))).toBe(false);
-    const down = await cli(['whoami']);
+    const asAdmin = () =>
+      cli(['whoami', ...session()], { home: tempHome(), env: { NEPTUNE_TOKEN: server.apiKey } });
+    const down = await asAdmin();
     expect(down.code).toBe(69);
+    expect(down.stderr).toContain('connection refused');
     await server.restart();
-    expect((await cli(['whoami'])).code).toBe(0);
+    expect((await asAdmin()).code).toBe(0);
   }, 60_000);
 });
 

@@ -204,10 +204,13 @@ const sample = await request(`https://${sqlite.listen}/v1/whoami`, {
 const sampleBody = await sample.body.text();
 if (sample.statusCode !== 200)
   throw new Error(`whoami on SQLite answered ${sample.statusCode}: ${sampleBody}`);
-const reference = createServer({ cert: serverCert, key: serverKey, keepAliveTimeout: 60_000 }, (req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(sampleBody);
-});
+const reference = createServer(
+  { cert: serverCert, key: serverKey, keepAliveTimeout: 60_000 },
+  (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(sampleBody);
+  },
+);
 const refPort = await new Promise((resolve) =>
   reference.listen(0, '127.0.0.1', () => resolve(reference.address().port)),
 );

@@ -53,8 +53,15 @@ Several processes may share one PostgreSQL (--database-url): they keep no state 
           resolve();
         });
       };
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      // A repeated signal while draining changes nothing: the drain finishes (systemd's TimeoutStopSec bounds it).
+      let stopping = false;
+      const once = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
+        stop(signal);
+      };
+      process.on('SIGTERM', once);
+      process.on('SIGINT', once);
     });
   }
 }
