@@ -21,6 +21,7 @@ const node = path.join(root, 'node_modules', '.bin', 'node');
 const MB = Number(process.env.BENCH_SLA_MB ?? 200);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'neptune-bench-sla-'));
+// GNU time (Debian package `time`) gives every variant's peak memory; without it the CLI's is not measured.
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -196,7 +197,13 @@ function once(v) {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${v.name} exited ${r.status}: ${r.stderr}`);
   const rss = /__maxrss=(\d+)/.exec(r.stderr ?? '');
-  return { ms, maxRssKiB: rss ? Number(rss[1]) : JSON.parse(r.stdout || '{}').maxRssKiB };
+  if (rss) return { ms, maxRssKiB: Number(rss[1]) };
+  // Without GNU time only the bench's own children report their peak (the CLI's is then unknown).
+  try {
+    return { ms, maxRssKiB: JSON.parse(r.stdout || '{}').maxRssKiB ?? Number.NaN };
+  } catch {
+    return { ms, maxRssKiB: Number.NaN };
+  }
 }
 
 const median = (xs) => {
