@@ -63,6 +63,15 @@ describe('renderError', () => {
     expect(normalized.hint).toBe('see neptune allowlist --help');
   });
 
+  it("maps the bare CLIErrors of oclif's flag parser to usage (64)", () => {
+    for (const message of ['Flag --month can only be specified once', 'Unexpected flag --frob']) {
+      const normalized = normalizeError(new Errors.CLIError(message), 'sla:claim');
+      expect(normalized.exitCode, message).toBe(64);
+      expect(normalized.hint).toBe('see neptune sla claim --help');
+    }
+    expect(normalizeError(new Errors.CLIError('Flag parsing went wrong')).exitCode).toBe(70);
+  });
+
   it('maps an abort to interrupted (130)', () => {
     const abort = Object.assign(new Error('aborted'), { name: 'AbortError' });
     expect(normalizeError(abort).exitCode).toBe(130);

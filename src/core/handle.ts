@@ -8,6 +8,9 @@ import type { Output } from './output';
 // Strips ANSI colour codes that oclif puts into its own messages.
 const ANSI = /\u001b\[[0-9;]*m/g;
 
+const OCLIF_PARSER_MESSAGE =
+  /^(Flag --\S+ (can only be specified once|can only be read from stdin|expects )|Unexpected flag )/;
+
 interface OclifLikeError extends Error {
   oclif?: { exit?: number | false };
   parse?: unknown;
@@ -32,10 +35,12 @@ function oneLineParseMessage(message: string): string {
 export function normalizeError(error: unknown, commandId?: string): NeptuneError {
   if (isNeptuneError(error)) return error;
   const e = error as OclifLikeError | undefined;
-  if (e && typeof e === 'object' && 'parse' in e && e.oclif) {
-    const where = commandId ? `neptune ${commandId.replaceAll(':', ' ')} --help` : 'neptune --help';
+  const where = commandId ? `neptune ${commandId.replaceAll(':', ' ')} --help` : 'neptune --help';
+  if (e && typeof e === 'object' && 'parse' in e && e.oclif)
     return usageError('USAGE', oneLineParseMessage(e.message), { hint: `see ${where}` });
-  }
+  // oclif's parser also throws bare CLIErrors ("Flag --x can only be specified once", "Unexpected flag --x").
+  if (e instanceof Error && OCLIF_PARSER_MESSAGE.test(e.message))
+    return usageError('USAGE', oneLineParseMessage(e.message), { hint: `see ${where}` });
   if (e?.code === 'ABORT_ERR' || e?.name === 'AbortError')
     return new NeptuneError('interrupted', 'INTERRUPTED', 'interrupted');
   const message = e instanceof Error ? e.message.replace(ANSI, '').split('\n')[0] : String(error);
