@@ -199,6 +199,15 @@ describe('neptune allowlist check', { timeout: 120_000 }, () => {
     expectOneLineError(r.stderr, /^error: "300\.1\.1\.1" is not an IP address: octet 300 is above 255$/);
   });
 
+  it('a mistyped subcommand is "not a neptune command" (127) with the nearest one', async () => {
+    const r = await cli(['allowlist', 'chek', '52.95.110.1']);
+    expect(r.code).toBe(127);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toBe('error: allowlist chek is not a neptune command');
+    expect(lines[1]).toMatch(/^hint: did you mean neptune allowlist check\b/);
+    expect(lines).toHaveLength(2);
+  });
+
   it('a missing required argument is a usage error (64) on one line that names it', async () => {
     const r = await cli(['allowlist', 'check']);
     expect(r.code).toBe(64);
