@@ -3,12 +3,72 @@
  * users type a space: `neptune allowlist check`. A topic appears here only when its commands work.
  */
 import type { Command } from '@oclif/core';
+import AgentInstall from './commands/agent/install';
+import AgentStatus from './commands/agent/status';
+import AgentUninstall from './commands/agent/uninstall';
+import AllowlistCheck from './commands/allowlist/check';
+import AllowlistDiff from './commands/allowlist/diff';
+import Allowlist from './commands/allowlist/index';
+import AllowlistUpdate from './commands/allowlist/update';
+import ApikeysCreate from './commands/apikeys/create';
+import ApikeysList from './commands/apikeys/list';
+import ApikeysRevoke from './commands/apikeys/revoke';
+import ApikeysRotate from './commands/apikeys/rotate';
+import AuditVerify from './commands/audit/verify';
 import Autocomplete from './commands/autocomplete';
+import Login from './commands/login';
+import Logout from './commands/logout';
+import ProfilesList from './commands/profiles/list';
+import ProfilesRemove from './commands/profiles/remove';
+import ProfilesUse from './commands/profiles/use';
+import RunbookKeygen from './commands/runbook/keygen';
 import RunbookLint from './commands/runbook/lint';
 import RunbookNew from './commands/runbook/new';
+import RunbookSign from './commands/runbook/sign';
+import RunbookVerify from './commands/runbook/verify';
+import ServerBackup from './commands/server/backup';
+import ServerInit from './commands/server/init';
+import ServerRestore from './commands/server/restore';
+import ServerStart from './commands/server/start';
+import SlaClaim from './commands/sla/claim';
+import UsersInvite from './commands/users/invite';
+import UsersList from './commands/users/list';
+import UsersRemove from './commands/users/remove';
+import UsersSetRole from './commands/users/set-role';
+import Whoami from './commands/whoami';
 
 export const COMMANDS: Record<string, Command.Class> = {
+  'agent:install': AgentInstall,
+  'agent:status': AgentStatus,
+  'agent:uninstall': AgentUninstall,
+  allowlist: Allowlist,
+  'allowlist:check': AllowlistCheck,
+  'allowlist:diff': AllowlistDiff,
+  'allowlist:update': AllowlistUpdate,
+  'apikeys:create': ApikeysCreate,
+  'apikeys:list': ApikeysList,
+  'apikeys:revoke': ApikeysRevoke,
+  'apikeys:rotate': ApikeysRotate,
+  'audit:verify': AuditVerify,
   autocomplete: Autocomplete,
+  login: Login,
+  logout: Logout,
+  'profiles:list': ProfilesList,
+  'profiles:remove': ProfilesRemove,
+  'profiles:use': ProfilesUse,
+  'runbook:keygen': RunbookKeygen,
   'runbook:lint': RunbookLint,
   'runbook:new': RunbookNew,
+  'runbook:sign': RunbookSign,
+  'runbook:verify': RunbookVerify,
+  'server:backup': ServerBackup,
+  'server:init': ServerInit,
+  'server:restore': ServerRestore,
+  'server:start': ServerStart,
+  'sla:claim': SlaClaim,
+  'users:invite': UsersInvite,
+  'users:list': UsersList,
+  'users:remove': UsersRemove,
+  'users:set-role': UsersSetRole,
+  whoami: Whoami,
 };

@@ -77,6 +77,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const switches = globalSwitches(argv);
   const output = new Output({ json: switches.json, quiet: switches.quiet, noColor: switches.noColor });
   try {
+    // `neptune allowlist …` with plain flags runs without oclif (docs/decisions/0103-allowlist-start-up.md).
+    if (argv[0] === 'allowlist') {
+      const { fastAllowlist } = await import('./commands/allowlist/fast');
+      const code = await fastAllowlist(argv.slice(1), output);
+      if (code !== undefined) return code;
+    }
     const { Config, run, settings, flush } = await import('@oclif/core');
     const { COMMANDS } = await import('./commands');
     settings.enableAutoTranspile = false;

@@ -31,11 +31,14 @@ describe('neptune (the CLI)', () => {
     const { COMMANDS } = await import('../src/commands');
     const topics = new Set(Object.keys(COMMANDS).map((id) => id.split(':')[0]));
     const r = await runCli(['--help']);
-    const listed = r.stdout
-      .split('COMMANDS\n')[1]!
-      .split('\n\n')[0]!
-      .split('\n')
-      .map((line) => line.trim().split(/\s+/)[0]);
+    // Topics with commands of their own are under TOPICS, single commands under COMMANDS.
+    const section = (name: string) =>
+      (r.stdout.split(`\n${name}\n`)[1] ?? '')
+        .split('\n\n')[0]!
+        .split('\n')
+        .filter((line) => /^ {2}\S/.test(line))
+        .map((line) => line.trim().split(/\s+/)[0]);
+    const listed = [...section('TOPICS'), ...section('COMMANDS')];
     expect(new Set(listed)).toEqual(topics);
   });
 

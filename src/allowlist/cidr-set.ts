@@ -3,7 +3,7 @@
  * sorted, disjoint, and no two entries mergeable, which is exactly what Python's
  * `ipaddress.collapse_addresses` returns.
  */
-import { addressCount, areSiblings, type Cidr, compareCidr, containsCidr, halves, parentOf } from './cidr';
+import { addressCount, areSiblings, Cidr, compareCidr, containsCidr, halves, parentOf } from './cidr';
 
 function isSorted(list: readonly Cidr[]): boolean {
   for (let i = 1; i < list.length; i++) if (compareCidr(list[i - 1]!, list[i]!) > 0) return false;
@@ -15,6 +15,7 @@ function isSorted(list: readonly Cidr[]): boolean {
  * family.
  */
 export function collapse(list: readonly Cidr[]): Cidr[] {
+  if (list.length > 0 && !list[0]!.v6 && list.every((c) => !c.v6)) return collapseV4(list);
   const sorted = isSorted(list) ? list : [...list].sort(compareCidr);
   const stack: Cidr[] = [];
   let covering: Cidr | undefined;
@@ -32,6 +33,52 @@ export function collapse(list: readonly Cidr[]): Cidr[] {
     covering = top;
   }
   return stack;
+}
+
+/**
+ * collapse() for IPv4 on plain numbers: each prefix becomes one exact double (address * 64 + length), so the sort
+ * is a typed-array sort without a comparator and the merge touches no objects. Same order and result as the
+ * general path (cidr-set.test.ts checks both against a bit-by-bit trie).
+ */
+function collapseV4(list: readonly Cidr[]): Cidr[] {
+  const keys = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++) keys[i] = list[i]!.w0 * 64 + list[i]!.len;
+  return collapseV4Keys(keys);
+}
+
+/** collapse() of IPv4 prefixes given as keys `address * 64 + length` (sorted in place). */
+export function collapseV4Keys(keys: Float64Array): Cidr[] {
+  keys.sort();
+  const addr: number[] = [];
+  const lens: number[] = [];
+  let coverStart = -1;
+  let coverEnd = -1; // inclusive, as numbers below 2^32
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const len = key % 64;
+    let a = (key - len) / 64;
+    // Nested in what was just pushed (sorted by address, then length): nothing to add.
+    if (a >= coverStart && a <= coverEnd) continue;
+    let l = len;
+    // Merge with the top of the stack while the two are the halves of one parent.
+    while (addr.length > 0 && l > 0) {
+      const top = addr.length - 1;
+      if (lens[top] !== l) break;
+      const size = 2 ** (32 - l);
+      if (a % (2 * size) !== size || addr[top] !== a - size) break;
+      a = addr[top]!;
+      addr.pop();
+      lens.pop();
+      l--;
+    }
+    addr.push(a);
+    lens.push(l);
+    coverStart = a;
+    coverEnd = a + 2 ** (32 - l) - 1;
+  }
+  const out: Cidr[] = new Array(addr.length);
+  for (let i = 0; i < addr.length; i++) out[i] = new Cidr(false, addr[i]!, 0, 0, 0, lens[i]!);
+  return out;
 }
 
 export function union(...lists: readonly (readonly Cidr[])[]): Cidr[] {

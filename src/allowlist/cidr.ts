@@ -1,6 +1,6 @@
 /**
  * IPv4 and IPv6 prefixes as plain numbers: an address is four unsigned 32-bit words (IPv4 uses only the first),
- * so comparisons and bit tests stay on small integers instead of BigInt (see docs/decisions/0302-cidr-arithmetic.md).
+ * so comparisons and bit tests stay on small integers instead of BigInt (see docs/decisions/0100-allowlist-cidr-arithmetic.md).
  * Text forms follow Python's `ipaddress`: strict parsing, IPv6 printed in its compressed form.
  */
 

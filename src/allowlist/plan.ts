@@ -7,7 +7,7 @@ import type { Cidr, Family } from './cidr';
 import { countAddresses } from './cidr-set';
 import { chunk, widen } from './fit';
 import type { Snapshot, SnapshotStamp } from './ranges';
-import { aggregate, describeSelection, resolveSelection, type SelectionInput, selectedRows } from './select';
+import { aggregate, describeSelection, resolveSelection, type SelectionInput } from './select';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -109,7 +109,7 @@ export function buildPlan(snapshot: Snapshot, options: PlanOptions): Plan {
   return {
     stamp: snapshot.stamp,
     selection: describeSelection(selection),
-    rows: selectedRows(snapshot, selection).length,
+    rows: exact.rows,
     ipv4,
     ipv6,
     maxRules: limit,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import stamp from '../../data/aws/ip-ranges.stamp.json';
 import { NeptuneError } from '../core/errors';
+import { pack, unpack } from './packed';
 import { compareSyncTokens, MAX_RANGES_BYTES, parseRanges, sha256Hex } from './ranges';
 import { EMBEDDED_STAMP, loadEmbedded } from './snapshot';
 import { REPO, SNAPSHOT_FILES, snapshotBytes } from './testing/oracle';
@@ -49,6 +50,21 @@ describe('parseRanges accepts every published shape', () => {
     expect(embedded.stamp).toEqual({ ...EMBEDDED_STAMP, source: 'embedded' });
     expect(embedded.stamp.syncToken).toBe(stamp.syncToken);
     expect(embedded.stamp.createDate).toBe(stamp.createDate);
+  });
+
+  it('embeds exactly the rows of data/aws/ip-ranges.json.gz, in its packed form', () => {
+    const json = parseRanges(snapshotBytes(SNAPSHOT_FILES.newest), 'embedded', stamp.sha256);
+    const embedded = loadEmbedded();
+    expect(embedded.rows.length).toBe(json.rows.length);
+    const text = (s: typeof json) =>
+      s.rows.map((r) => `${r.prefix} ${r.service} ${r.region} ${r.networkBorderGroup ?? '-'}`);
+    expect(text(embedded)).toEqual(text(json));
+    expect(embedded.rows).toEqual(json.rows);
+    expect(embedded.stamp).toEqual(json.stamp);
+    // The packed form round-trips the 2016 schema too (no IPv6, no border groups).
+    const old = parseRanges(snapshotBytes(SNAPSHOT_FILES.old2016), 'old');
+    const again = unpack(pack(old), 'old');
+    expect([again.stamp, again.rows]).toEqual([old.stamp, old.rows]);
   });
 
   it('compares syncTokens as numbers', () => {

@@ -3,9 +3,9 @@
  * before 2016-08, no `network_border_group` before 2020-04, unknown extra fields) and rejects anything malformed
  * with the file, the entry and the reason.
  */
-import { createHash } from 'node:crypto';
 import { dataError } from '../core/errors';
 import { type Cidr, CidrSyntaxError, parseCidr } from './cidr';
+import type { PackedColumns } from './packed';
 
 /** One published row: a prefix as announced for one service in one region. */
 export interface RangeRow {
@@ -29,6 +29,8 @@ export interface Snapshot {
   stamp: SnapshotStamp;
   /** IPv4 rows then IPv6 rows, each in published order. */
   rows: RangeRow[];
+  /** The embedded snapshot also has its rows as typed-array columns (packed.ts), which aggregation reads. */
+  packed?: PackedColumns;
 }
 
 /** The largest file accepted (the 2026 file is 2.6 MB; this leaves room for years of growth). */
@@ -167,6 +169,8 @@ export function parseRanges(bytes: Uint8Array, source: string, sha256?: string):
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
+  // Loaded on first use: node:crypto costs start-up, and the embedded snapshot never needs it.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(bytes).digest('hex');
 }
 

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NeptuneError } from '../core/errors';
+import { pack, unpack } from './packed';
 import { parseRanges, type Snapshot } from './ranges';
 import { aggregate, knownNetworkBorderGroups, knownRegions, knownServices, resolveSelection } from './select';
 import {
@@ -13,12 +14,16 @@ import {
 
 type Name = keyof typeof SNAPSHOT_FILES;
 const snapshots = {} as Record<Name, Snapshot>;
+/** The same snapshots in the packed form the executable embeds: aggregation then reads typed-array columns. */
+const packedSnapshots = {} as Record<Name, Snapshot>;
 let plain: Record<Name, string>;
 
 beforeAll(() => {
   plain = plainSnapshots();
   for (const name of Object.keys(SNAPSHOT_FILES) as Name[])
     snapshots[name] = parseRanges(snapshotBytes(SNAPSHOT_FILES[name]), name);
+  for (const name of Object.keys(SNAPSHOT_FILES) as Name[])
+    packedSnapshots[name] = unpack(pack(snapshots[name]));
 });
 
 function pick<T>(rand: () => number, list: readonly T[], max: number): T[] {
@@ -54,15 +59,15 @@ function randomSelections(name: Name, count: number, seed: number): OracleSelect
   return out;
 }
 
-function ours(name: Name, s: OracleSelection): string[] {
-  const selection = resolveSelection(snapshots[name], {
+function ours(name: Name, s: OracleSelection, from = snapshots): string[] {
+  const selection = resolveSelection(from[name], {
     services: s.services,
     regions: s.regions,
     excludeServices: s.exclude,
     networkBorderGroups: s.nbgs,
     families: s.families,
   });
-  const { ipv4, ipv6 } = aggregate(snapshots[name], selection);
+  const { ipv4, ipv6 } = aggregate(from[name], selection);
   return [...ipv4, ...ipv6].map(String);
 }
 
@@ -80,6 +85,10 @@ describe('aggregation equals Python ipaddress.collapse_addresses', () => {
       const expected = runOracle(selections);
       selections.forEach((s, i) => {
         expect({ selection: s, prefixes: ours(name, s) }).toEqual({ selection: s, prefixes: expected[i] });
+        expect({ selection: s, packed: ours(name, s, packedSnapshots) }).toEqual({
+          selection: s,
+          packed: expected[i],
+        });
       });
       // The whole of AMAZON is the largest case, and must not be empty.
       expect(expected[0]!.length).toBeGreaterThan(name === 'old2016' ? 50 : 3000);

@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import embeddedStamp from '../../data/aws/ip-ranges.stamp.json';
 import { readAsset } from '../core/assets';
 import { dataError, fromFsError, usageError } from '../core/errors';
+import { unpack } from './packed';
 import {
   compareSyncTokens,
   MAX_RANGES_BYTES,
@@ -16,7 +17,7 @@ import {
   type SnapshotStamp,
 } from './ranges';
 
-export const EMBEDDED_ASSET = 'aws-ip-ranges.json.gz';
+export const EMBEDDED_ASSET = 'aws-ip-ranges.packed.gz';
 export const AWS_RANGES_URL = 'https://ip-ranges.amazonaws.com/ip-ranges.json';
 
 /** The stamp of the embedded snapshot, known without reading it. */
@@ -46,10 +47,12 @@ export function decodeRangesBytes(bytes: Uint8Array, source: string): Uint8Array
   }
 }
 
+/**
+ * The snapshot built into neptune, in its packed form (packed.ts). A unit test checks that it holds exactly the
+ * rows of data/aws/ip-ranges.json.gz, and that the stamp's SHA-256 is that file's.
+ */
 export function loadEmbedded(): Snapshot {
-  const bytes = gunzipSync(readAsset(EMBEDDED_ASSET));
-  // The stamp's SHA-256 is checked against the bytes by a unit test, not on every run.
-  return parseRanges(bytes, 'embedded', embeddedStamp.sha256);
+  return unpack(readAsset(EMBEDDED_ASSET), 'embedded');
 }
 
 export async function loadFile(file: string): Promise<Snapshot> {

@@ -3,7 +3,6 @@
  * atomically. A conditional request (ETag / If-Modified-Since) keeps repeat runs cheap; a snapshot older than the
  * one in force is refused unless asked for, because AWS's notifications can arrive out of order.
  */
-import { createHash } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { dataError, unavailable } from '../core/errors';
@@ -43,10 +42,12 @@ export type UpdateStatus = 'updated' | 'not-modified' | 'unchanged' | 'older-acc
 export interface UpdateResult {
   status: UpdateStatus;
   url: string;
-  /** The snapshot in force after the update. */
+  /** The snapshot fetched (or, when not modified, the one in force). */
   snapshot: SnapshotStamp;
-  /** What was in force before. */
+  /** What was in force before: the newest of the cache and the embedded snapshot. */
   previous: SnapshotStamp;
+  /** Which snapshot later runs use: the newest of the cache and the embedded one. */
+  inForce: 'cache' | 'embedded';
   bytes?: number;
   md5?: string;
 }
@@ -82,10 +83,15 @@ function cacheStampOf(meta: CacheMeta): SnapshotStamp {
 export async function updateRanges(options: UpdateOptions): Promise<UpdateResult> {
   const url = options.url ?? AWS_RANGES_URL;
   const now = options.now ?? (() => new Date());
+  // A damaged meta.json is replaced by this update, not an obstacle to it.
   const meta = await readCacheMeta(options.cacheRoot).catch(() => undefined);
   const cached = meta ? cacheStampOf(meta) : undefined;
   const previous =
     cached && compareSyncTokens(cached.syncToken, EMBEDDED_STAMP.syncToken) > 0 ? cached : EMBEDDED_STAMP;
+  const inForce = (syncToken: string | undefined): 'cache' | 'embedded' =>
+    syncToken !== undefined && compareSyncTokens(syncToken, EMBEDDED_STAMP.syncToken) > 0
+      ? 'cache'
+      : 'embedded';
 
   const headers: Record<string, string> = {};
   // Conditional only against a cache entry from the same URL.
@@ -94,7 +100,9 @@ export async function updateRanges(options: UpdateOptions): Promise<UpdateResult
     if (meta.lastModified) headers['if-modified-since'] = meta.lastModified;
   }
   const { response, snapshot } = await fetchRanges(options.http, url, headers, options.signal);
-  if (!snapshot) return { status: 'not-modified', url, snapshot: previous, previous };
+  if (!snapshot) {
+    return { status: 'not-modified', url, snapshot: previous, previous, inForce: inForce(meta?.syncToken) };
+  }
 
   const order = compareSyncTokens(snapshot.stamp.syncToken, previous.syncToken);
   if (order < 0 && !options.allowOlder) {
@@ -105,14 +113,13 @@ export async function updateRanges(options: UpdateOptions): Promise<UpdateResult
     );
   }
   const bytes = response.body;
-  const md5 = createHash('md5').update(bytes).digest('hex');
-  if (order === 0 && snapshot.stamp.sha256 === previous.sha256 && previous.source === 'embedded')
-    return { status: 'unchanged', url, snapshot: previous, previous, bytes: bytes.length, md5 };
-
+  const md5 = process.getBuiltinModule('node:crypto').createHash('md5').update(bytes).digest('hex');
   const dir = cacheDirOf(options.cacheRoot);
   const fileName = `ip-ranges-${snapshot.stamp.syncToken}.json`;
-  // The body is stored as it came (decompressed if it was gzipped), so its SHA-256 matches the stamp.
-  await writeFileAtomic(path.join(dir, fileName), decodeRangesBytes(bytes, url));
+  const sameAsCache = meta !== undefined && meta.sha256 === snapshot.stamp.sha256 && meta.file === fileName;
+  // The body is stored as it came (decompressed if it was gzipped), so its SHA-256 matches the stamp. The same
+  // bytes as the cache are not written again; meta.json is, for the new ETag and Last-Modified.
+  if (!sameAsCache) await writeFileAtomic(path.join(dir, fileName), decodeRangesBytes(bytes, url));
   const next: CacheMeta = {
     file: fileName,
     syncToken: snapshot.stamp.syncToken,
@@ -123,17 +130,20 @@ export async function updateRanges(options: UpdateOptions): Promise<UpdateResult
     ...(header(response, 'last-modified') ? { lastModified: header(response, 'last-modified') } : {}),
     fetchedAt: now().toISOString(),
   };
+  // meta.json is written last, so a crash before it leaves the previous snapshot in force.
   await writeFileAtomic(path.join(dir, 'meta.json'), `${JSON.stringify(next, null, 2)}\n`);
   // Old snapshots are dropped only once meta.json names the new one.
   for (const name of await readdir(dir)) {
     if (/^ip-ranges-\d+\.json$/.test(name) && name !== fileName)
       await rm(path.join(dir, name), { force: true });
   }
+  const same = order === 0 && snapshot.stamp.sha256 === previous.sha256;
   return {
-    status: order < 0 ? 'older-accepted' : order === 0 ? 'unchanged' : 'updated',
+    status: order < 0 ? 'older-accepted' : same ? 'unchanged' : 'updated',
     url,
     snapshot: { ...snapshot.stamp, source: 'cache' },
     previous,
+    inForce: inForce(snapshot.stamp.syncToken),
     bytes: bytes.length,
     md5,
   };

@@ -24,7 +24,7 @@ export function isSea(): boolean {
   }
 }
 
-/** The repository root when running from a checkout: src/core/assets.ts is two deep, the bundle dist/neptune.cjs one. */
+/** The repository root when running from a checkout: dist/neptune.cjs is one deep, src/core/assets.ts two. */
 export function repoRoot(): string {
   const here = import.meta.dirname;
   return path.basename(here) === 'dist' ? path.resolve(here, '..') : path.resolve(here, '..', '..');

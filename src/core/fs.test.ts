@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './fs';
+import { openAtomicWriter, writeFileAtomic } from './fs';
 
 describe('writeFileAtomic', () => {
   it('replaces the file whole and leaves no temporary file', async () => {
@@ -38,5 +38,31 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(target, 'new')).rejects.toThrow();
     expect(readdirSync(dir).sort()).toEqual(['data', 'dir-target']);
     expect(readFileSync(file, 'utf8')).toBe('old');
+  });
+});
+
+describe('openAtomicWriter', () => {
+  it('writes the pieces to a temporary file that replaces the target only on commit', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'neptune-aw-'));
+    const file = path.join(dir, 'sub', 'out.log');
+    const w = await openAtomicWriter(file, { mode: 0o600 });
+    await w.write('one\n');
+    await w.write(Buffer.from('two\n'));
+    expect(readdirSync(path.join(dir, 'sub')).filter((f) => f === 'out.log')).toEqual([]);
+    await w.commit();
+    expect(readFileSync(file, 'utf8')).toBe('one\ntwo\n');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(path.join(dir, 'sub'))).toEqual(['out.log']);
+  });
+
+  it('leaves the target as it was on abort', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'neptune-aw-'));
+    const file = path.join(dir, 'out.log');
+    writeFileSync(file, 'old');
+    const w = await openAtomicWriter(file);
+    await w.write('new');
+    await w.abort();
+    expect(readFileSync(file, 'utf8')).toBe('old');
+    expect(readdirSync(dir)).toEqual(['out.log']);
   });
 });

@@ -45,3 +45,46 @@ export async function writeFileAtomic(
     throw error;
   }
 }
+
+export interface AtomicWriter {
+  /** Appends data; resolves once it is written (so a producer never runs ahead of the disk). */
+  write(data: string | Uint8Array): Promise<void>;
+  /** Flushes, then renames the temporary file over the target. */
+  commit(): Promise<void>;
+  /** Removes the temporary file; the target is left as it was. */
+  abort(): Promise<void>;
+}
+
+/**
+ * writeFileAtomic for data that arrives in pieces (a large file written while it is produced): the pieces go to
+ * a temporary file beside the target, which replaces the target only on commit().
+ */
+export async function openAtomicWriter(file: string, options: WriteOptions = {}): Promise<AtomicWriter> {
+  const mode = options.mode ?? 0o644;
+  const dirMode = options.dirMode ?? ((mode & 0o077) === 0 ? PRIVATE_DIR : 0o755);
+  const dir = path.dirname(file);
+  await mkdir(dir, { recursive: true, mode: dirMode });
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(tmp, 'wx', mode);
+  return {
+    async write(data) {
+      await handle.writeFile(data);
+    },
+    async commit() {
+      try {
+        await handle.sync();
+        await handle.close();
+        await chmod(tmp, mode);
+        await rename(tmp, file);
+      } catch (error) {
+        await handle.close().catch(() => {});
+        await rm(tmp, { force: true });
+        throw error;
+      }
+    },
+    async abort() {
+      await handle.close().catch(() => {});
+      await rm(tmp, { force: true });
+    },
+  };
+}

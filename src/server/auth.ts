@@ -57,7 +57,7 @@ export async function authenticate(
     throw new ApiError(401, 'AUTH_KEY_EXPIRED', 'the API key has expired');
   if (row.user_status !== 'active') throw new ApiError(401, 'AUTH_USER_INACTIVE', 'the user is not active');
   await deps.throttle.account(row.account_id);
-  if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= TOUCH_EVERY_MS) {
+  if (deps.throttle.shouldTouch(row.key_id, row.last_used_at, now.getTime(), TOUCH_EVERY_MS)) {
     await deps.store.touchKey(row.key_id, now.toISOString());
   }
   const keyScopes = row.scopes.split(' ') as Scope[];

@@ -2,10 +2,13 @@
  * `server start`: opens the store named by the data directory, checks its schema, and serves HTTPS until stopped.
  * Shutdown (SIGTERM, SIGINT) stops accepting connections, lets in-flight requests finish, then closes the store.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { configError, inputMissing, usageError } from '../core/errors';
+import { PRIVATE_FILE, writeFileAtomic } from '../core/fs';
+import { PID_FILE } from './backup';
 import { build } from './build';
 import { requireServerConfig, resolveIn } from './datadir';
 import { Metrics } from './metrics';
@@ -71,6 +74,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     onQuery: metrics.onQuery,
   });
   let draining = false;
+  // With SQLite one process owns the database: restore checks this file (PostgreSQL replicas share no data dir).
+  const pidFile = opened.engine === 'sqlite' ? path.join(options.dataDir, PID_FILE) : undefined;
   let app: FastifyInstance;
   try {
     await checkSchema(opened.db as never, opened.engine);
@@ -89,8 +94,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     });
     app.addHook('onClose', async () => {
       await opened.close();
+      if (pidFile) await rm(pidFile, { force: true });
     });
     await app.listen({ host, port });
+    if (pidFile) await writeFileAtomic(pidFile, `${process.pid}\n`, { mode: PRIVATE_FILE });
   } catch (error) {
     await opened.close().catch(() => {});
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

@@ -75,6 +75,7 @@ export interface TestServer {
   clock: { now: Date };
   /** Makes another account (tenant) with its admin; returns the admin's key. */
   addAccount(handle: string, adminEmail: string): Promise<string>;
+  // biome-ignore lint/suspicious/noExplicitAny: test responses are checked by the assertions
   call<T = any>(
     method: string,
     urlPath: string,
@@ -93,8 +94,20 @@ function testPki() {
   return pki;
 }
 
-export async function startTestServer(options: Partial<BuildOptions> = {}): Promise<TestServer> {
-  const db = await testDatabase();
+/** The engines the server suites run on: SQLite always, PostgreSQL when NEPTUNE_TEST_DATABASE_URL is set. */
+export function testEngines(env: NodeJS.ProcessEnv = process.env): ('sqlite' | 'postgres')[] {
+  return env.NEPTUNE_TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+export const POSTGRES_SKIP_REASON =
+  'PostgreSQL variants skipped: NEPTUNE_TEST_DATABASE_URL is not set (CI sets it to postgres://root@127.0.0.1:5432/test; ' +
+  'each test file creates and drops its own database neptune_test_<random>)';
+
+export async function startTestServer(
+  options: Partial<BuildOptions> & { engine?: 'sqlite' | 'postgres' } = {},
+): Promise<TestServer> {
+  const { engine = 'sqlite', ...buildOptions } = options;
+  const db = await testDatabase(engine === 'postgres' ? process.env : {});
   const clock = { now: new Date('2026-03-01T12:00:00.000Z') };
   const { ca, cert, key } = await testPki();
   const init = (account: string, adminEmail: string) =>
@@ -109,7 +122,13 @@ export async function startTestServer(options: Partial<BuildOptions> = {}): Prom
   const first = await init('acme', 'admin@acme.test');
   const opened = await openDatabase(parseTarget(db.databaseUrl, db.dataDir));
   const store = new Store(opened.db);
-  const app = await build({ store, version: 'test', now: () => clock.now, https: { cert, key }, ...options });
+  const app = await build({
+    store,
+    version: 'test',
+    now: () => clock.now,
+    https: { cert, key },
+    ...buildOptions,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
   const url = `https://127.0.0.1:${port}`;

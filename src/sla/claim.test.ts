@@ -346,3 +346,90 @@ describe('environments, thresholds and deadlines', () => {
     expect(running.reasons.join('\n')).toMatch(/has not ended yet/);
   });
 });
+
+describe('scenarios added with the inputs (issue 5, "Done when")', () => {
+  it('a database-only outage while every app is up is Unavailability', () => {
+    // All databases down 02:00–03:00 (both of them), apps up all along: 60 minutes, all of them db minutes.
+    const inventory = { account: 'acme', environments: [env({ databases: ['db1', 'db2'] })] };
+    const c = run(
+      [
+        inc('db1', '2024-03-05T02:00:00Z', '2024-03-05T03:00:00Z'),
+        inc('db2', '2024-03-05T01:30:00Z', '2024-03-05T03:10:00Z'),
+      ],
+      {},
+      inventory,
+    ).claims[0]!;
+    expect(c).toMatchObject({ unavailableMinutes: 60, appMinutes: 0, dbMinutes: 60, creditPercent: 10 });
+    expect(c.incidents).toEqual([
+      { start: '2024-03-05T02:00:00Z', end: '2024-03-05T03:00:00Z', minutes: 60, components: ['db1', 'db2'] },
+    ]);
+  });
+
+  it('one database down while another is up is no outage', () => {
+    const inventory = { account: 'acme', environments: [env({ databases: ['db1', 'db2'] })] };
+    const c = run([inc('db1', '2024-03-05T02:00:00Z', '2024-03-05T05:00:00Z')], {}, inventory).claims[0]!;
+    expect(c.unavailableMinutes).toBe(0);
+  });
+
+  it('DST fall-back: 01:00–03:00 local in New York on 3 November 2024 lasts three hours', () => {
+    // 01:00 EDT (−04:00) = 05:00Z; the clocks go back at 02:00 EDT to 01:00 EST; 03:00 EST (−05:00) = 08:00Z.
+    // Three real hours = 180 minutes, not the two the wall clock suggests. November: 43,200 minutes.
+    const c = run([inc('web', '2024-11-03T01:00:00-04:00', '2024-11-03T03:00:00-05:00')], {
+      now: t('2024-12-10T00:00:00Z'),
+    }).claims[0]!;
+    expect(c.unavailableMinutes).toBe(180);
+    // 180 × 1000 > 43,200 → below 99.9; 180 × 100 = 18,000 ≤ 43,200 → not below 99.0 → 10%.
+    expect(c.creditPercent).toBe(10);
+    expect(c.uptimePercent).toBe('99.5833');
+  });
+
+  it('time-zone month edge: 23:30–00:30 local in Berlin on 31 March is wholly in March UTC', () => {
+    // Berlin is +02:00 after 31 March 02:00 (CEST): 23:30 local = 21:30Z, 00:30 local on 1 April = 22:30Z.
+    const c = run([inc('web', '2024-03-31T23:30:00+02:00', '2024-04-01T00:30:00+02:00')]);
+    expect(c.claims.map((x) => [x.period.label, x.unavailableMinutes])).toEqual([['2024-03', 60]]);
+  });
+
+  it('the same incident given in UTC as 23:30–00:30 splits into two months', () => {
+    const c = run([inc('web', '2024-03-31T23:30:00Z', '2024-04-01T00:30:00Z')]);
+    expect(c.claims.map((x) => [x.period.label, x.unavailableMinutes])).toEqual([
+      ['2024-03', 30],
+      ['2024-04', 30],
+    ]);
+  });
+
+  it('an incident that spans a whole cycle and beyond is capped at the cycle (uptime 0%, 30%)', () => {
+    const c = run([inc('web', '2024-01-20T00:00:00Z', '2024-03-10T00:00:00Z')], { months: ['2024-02'] })
+      .claims[0]!;
+    expect(c).toMatchObject({ unavailableMinutes: 41760, uptimePercent: '0.0000', creditPercent: 30 });
+  });
+
+  it('exclusions for every environment (*) apply to each; the denominator stays', () => {
+    const inventory: Inventory = {
+      account: 'acme',
+      environments: [env(), env({ name: 'eu', apps: ['web-eu'] })],
+    };
+    const report = run(
+      [
+        inc('web', '2024-03-01T10:00:00Z', '2024-03-01T11:00:00Z'),
+        inc('web-eu', '2024-03-01T10:00:00Z', '2024-03-01T11:00:00Z', 'eu'),
+      ],
+      {},
+      inventory,
+      [
+        {
+          environment: '*',
+          start: t('2024-03-01T10:30:00Z'),
+          end: t('2024-03-01T12:00:00Z'),
+          reason: 'force-majeure',
+          source: 'x',
+        },
+      ],
+    );
+    expect(
+      report.claims.map((c) => [c.environment, c.unavailableMinutes, c.excludedMinutes, c.totalMinutes]),
+    ).toEqual([
+      ['prod', 30, 30, 44640],
+      ['eu', 30, 30, 44640],
+    ]);
+  });
+});

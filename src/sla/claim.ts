@@ -111,7 +111,7 @@ export function computeClaim(
       reasons.push(`uptime ${uptimePercent}% is not below ${firstBound}%: no credit tier`);
     }
   }
-  if (policy.contested && tier) reasons.push(`contested: ${policy.contested}`);
+  if (policy.contested && covered && tier) reasons.push(`contested: ${policy.contested}`);
   if (charges === undefined) {
     reasons.push(`no charges given for ${period.label}: add them to the inventory`);
   } else if (covered && tier && credit <= policy.minimumCreditCents) {

@@ -23,10 +23,14 @@ type Path = (string | number)[];
 export function parseInventory(text: string, file: string): Inventory {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  // The line of a field, or of the nearest enclosing node when the field is missing.
   const lineOf = (path: Path): number => {
-    const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
-    const offset = (node as { range?: [number, number] } | undefined)?.range?.[0];
-    return offset === undefined ? 1 : lineCounter.linePos(offset).line;
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+      const offset = (node as { range?: [number, number] } | undefined)?.range?.[0];
+      if (offset !== undefined) return lineCounter.linePos(offset).line;
+    }
+    return 1;
   };
   function fail(path: Path, message: string): never {
     const where = path.length

@@ -167,6 +167,7 @@ export function withThreshold(policy: Policy, threshold: Decimal): Policy {
     a.below.num * b.below.den > b.below.num * a.below.den ? -1 : 1,
   );
   const first = tiers[0]!;
+  if (first.below.num * threshold.den === threshold.num * first.below.den) return policy;
   return {
     ...policy,
     tiers: [{ ...first, below: threshold }, ...tiers.slice(1)],

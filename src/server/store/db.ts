@@ -2,7 +2,7 @@
  * Opens the store's database: SQLite (node:sqlite, WAL) in the data directory by default, PostgreSQL with a
  * connection URL. Everything above this file talks to kysely and does not know which engine it has.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Kysely as KyselyType, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
 import { configError, unavailable } from '../../core/errors';
@@ -65,6 +65,8 @@ export async function openDatabase(target: StoreTarget, options: OpenOptions = {
     let raw: InstanceType<typeof DatabaseSync>;
     try {
       raw = new DatabaseSync(target.file);
+      // The database holds key hashes and sealed secrets: owner only (SQLite gives its WAL the same mode).
+      chmodSync(target.file, 0o600);
       raw.exec('PRAGMA journal_mode = WAL');
       // NORMAL is durable across process crashes in WAL mode; only an OS crash can lose the last commits.
       raw.exec('PRAGMA synchronous = NORMAL');

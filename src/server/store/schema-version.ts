@@ -28,7 +28,7 @@ export async function checkSchema(db: Kysely<unknown>, engine: Engine): Promise<
     );
   }
   const known = new Set(Object.keys(migrations(engine)));
-  const tables = await db.introspection.getTables();
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
   if (!tables.some((t) => t.name === 'kysely_migration')) return;
   const rows = (await (db as Kysely<{ kysely_migration: { name: string } }>)
     .selectFrom('kysely_migration')

@@ -246,11 +246,12 @@ export class Store {
 
   // throttling: fixed windows counted in the database, so that every replica sees the same counts
 
-  async hit(key: string, expiresAt: string): Promise<number> {
+  /** Adds `by` to a counter and returns its new value (atomic on both engines, whichever replica adds). */
+  async hit(key: string, expiresAt: string, by = 1): Promise<number> {
     const row = await this.db
       .insertInto('throttle')
-      .values({ key, count: 1, expires_at: expiresAt })
-      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ count: eb('throttle.count', '+', 1) })))
+      .values({ key, count: by, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ count: eb('throttle.count', '+', by) })))
       .returning('count')
       .executeTakeFirstOrThrow();
     return Number(row.count);

@@ -119,14 +119,37 @@ export function readCsv(text: string, file: string, required: readonly string[])
   return rows.map((r) => ({ line: r.info.lines, record: r.record }));
 }
 
+/**
+ * The line of a JSON.parse error: V8 gives "at position N", or for an unexpected token only a snippet of the text
+ * around it (`Unexpected token '}', ..."{"start": }"... is not valid JSON`), which is found in the text.
+ */
+export function jsonErrorLine(text: string, message: string): number {
+  const lineAt = (offset: number) => text.slice(0, offset).split('\n').length;
+  const position = /position (\d+)/.exec(message);
+  if (position) return lineAt(Number(position[1]));
+  // V8 shows up to 10 characters on either side of the token, with "..." where it cut.
+  const token = /^Unexpected token '(.)', (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON$/.exec(message);
+  if (token) {
+    const [, char, cutBefore, snippet, cutAfter] = token as unknown as [
+      string,
+      string,
+      string | undefined,
+      string,
+      string | undefined,
+    ];
+    const at = text.indexOf(snippet);
+    const within = cutBefore ? 10 : cutAfter ? snippet.length - 11 : snippet.indexOf(char);
+    if (at !== -1) return lineAt(at + Math.max(0, within));
+  }
+  return 1;
+}
+
 /** JSON text to a value, with a one-line error. */
 export function readJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const match = /position (\d+)/.exec((error as Error).message);
-    const line = match ? text.slice(0, Number(match[1])).split('\n').length : 1;
-    throw inputError(file, line, 'not valid JSON');
+    throw inputError(file, jsonErrorLine(text, (error as Error).message), 'not valid JSON');
   }
 }
 

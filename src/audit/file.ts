@@ -1,0 +1,24 @@
+/** `neptune audit verify FILE`: read an export (or stdin for `-`) and the audit public keys, then verify. */
+import { readFile } from 'node:fs/promises';
+import { fromFsError } from '../core/errors';
+import { parseJwks } from '../runbook/signing/keys';
+import { type VerifyReport, verifyExport } from './verify';
+
+async function read(file: string): Promise<string> {
+  try {
+    return file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  } catch (error) {
+    throw fromFsError(error, file);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function verifyExportFile(file: string, pubkey?: string): Promise<VerifyReport> {
+  const keys = pubkey === undefined ? undefined : parseJwks(await read(pubkey), pubkey);
+  return verifyExport(await read(file), { keys });
+}
