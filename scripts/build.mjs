@@ -91,7 +91,8 @@ function sea() {
   };
   const configFile = path.join(dist, 'sea-config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 2));
-  execFileSync(node, ['--experimental-sea-config', configFile], { stdio: 'inherit' });
+  // The code cache is only accepted by a V8 with the same flags: build it under the executable's execArgv.
+  execFileSync(node, [...config.execArgv, '--experimental-sea-config', configFile], { stdio: 'inherit' });
   const tmp = path.join(dist, `neptune.${process.pid}.tmp`);
   copyFileSync(node, tmp);
   chmodSync(tmp, 0o755);

@@ -26,6 +26,8 @@ describe('the single executable (dist/neptune)', () => {
     expect(version.stdout).toContain('node-v24.21.0');
     const help = run(['--help']);
     expect(help.status).toBe(0);
+    // Nothing on stderr: in particular V8 accepted the code cache (built under the same flags as it runs with).
+    expect(help.stderr).toBe('');
     const fromCheckout = spawnSync(path.join(REPO, 'bin/neptune'), ['--help'], { encoding: 'utf8' });
     expect(help.stdout).toBe(fromCheckout.stdout);
   });
