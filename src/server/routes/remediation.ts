@@ -47,10 +47,12 @@ function route(app: FastifyInstance, ctx: RemedContext, name: RemediationEndpoin
   const handler = HANDLERS[name];
   const auth = endpoint.auth;
   const ingest = name === 'ingestAlert';
+  // Alerts, rules files and runbooks may be larger than the user API's 64 KiB bodies.
+  const large = ingest || name === 'applyRules' || name === 'pushRunbook';
   app.route({
     method: endpoint.method,
     url: endpoint.path,
-    ...(ingest ? { bodyLimit: INGEST_BODY_LIMIT } : {}),
+    ...(large ? { bodyLimit: INGEST_BODY_LIMIT } : {}),
     schema: {
       ...(endpoint.body ? { body: endpoint.body } : {}),
       ...(endpoint.params ? { params: endpoint.params } : {}),

@@ -10,7 +10,7 @@ import type { Manifest } from '../../runbook/manifest';
 import { checkParams } from '../../runbook/signing/trust';
 import type { AuditEntry } from '../context';
 import type { NormalAlert } from '../ingest/normalise';
-import type { DecisionRow, RemedStore, RuleRow } from '../store/remed-store';
+import type { DecisionRow, RemedStore, RuleRow, RunbookRow } from '../store/remed-store';
 import { capsOf, compileMatcher, type RuleSpec, renderParams, targetsOf } from './spec';
 
 /** What a decided run asks dispatch to do. */
@@ -105,17 +105,32 @@ export async function inMaintenance(
   return false;
 }
 
+/** Each account's compiled rules, reused while the rule set's fingerprint (count, last change) is the same. */
+const ruleSets = new Map<string, { version: string; rules: { row: RuleRow; rule: Compiled }[] }>();
+
+async function rulesFor(store: RemedStore, accountId: string) {
+  const version = await store.rulesVersion(accountId);
+  const hit = ruleSets.get(accountId);
+  if (hit && hit.version === version) return hit.rules;
+  const rows = await store.rulesOf(accountId);
+  const rules = rows.map((row) => ({ row, rule: compile(row) }));
+  if (ruleSets.size > 10_000) ruleSets.clear();
+  ruleSets.set(accountId, { version, rules });
+  return rules;
+}
+
 export async function evaluate(
   deps: EngineDeps,
   accountId: string,
   input: EvaluatedAlert,
 ): Promise<DecisionRow[]> {
-  const rules = await deps.store.rulesOf(accountId);
   const out: DecisionRow[] = [];
-  for (const row of rules) {
-    const rule = compile(row);
+  for (const { row, rule } of await rulesFor(deps.store, accountId)) {
     if (rule.spec.enabled === false || !rule.matches(input.alert)) continue;
-    out.push(...(await decide(deps, accountId, row, rule.spec, input)));
+    // The cached row's breaker state may be old: read the rule again (only rules that match get here).
+    const fresh = await deps.store.ruleByName(accountId, row.name);
+    if (!fresh) continue;
+    out.push(...(await decide(deps, accountId, fresh, rule.spec, input)));
   }
   return out;
 }
@@ -160,7 +175,7 @@ async function decide(
   if (targets.length === 0) return finish([base('none', 'skipped', 'no_target', {})]);
   if (input.maintenance) return finish(targets.map((t) => base(t.key, 'skipped', 'maintenance', {})));
   if (row.breaker_open_at) return finish(targets.map((t) => base(t.key, 'skipped', 'breaker_open', {})));
-  const runbook = await deps.store.runbookVersion(accountId, spec.runbook.name, version);
+  const runbook = await runbookOf(deps.store, accountId, spec.runbook.name, version);
   if (!runbook) return finish(targets.map((t) => base(t.key, 'refused', 'runbook_missing', {})));
   const manifest = JSON.parse(runbook.manifest) as Manifest;
   const rendered = renderParams(spec, input.alert);
@@ -218,6 +233,21 @@ async function decide(
   }
   for (const d of decided) await auditDecision(deps, d, {});
   return decided;
+}
+
+/** Runbook versions are immutable: once read, a version is kept (bounded). */
+const runbooks = new Map<string, RunbookRow>();
+
+async function runbookOf(store: RemedStore, accountId: string, name: string, version: number) {
+  const key = `${accountId}\0${name}\0${version}`;
+  const hit = runbooks.get(key);
+  if (hit) return hit;
+  const row = await store.runbookVersion(accountId, name, version);
+  if (row) {
+    if (runbooks.size > 10_000) runbooks.clear();
+    runbooks.set(key, row);
+  }
+  return row;
 }
 
 async function auditDecision(deps: EngineDeps, d: DecisionRow, extra: Record<string, unknown>) {

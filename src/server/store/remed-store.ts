@@ -190,6 +190,16 @@ export class RemedStore implements AuditStore {
       .execute();
   }
 
+  /** A cheap fingerprint of the account's rule set (count and last change), for the evaluator's cache. */
+  async rulesVersion(accountId: string): Promise<string> {
+    const row = await this.db
+      .selectFrom('rules')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('last')])
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return `${Number(row?.n ?? 0)}:${row?.last ?? ''}`;
+  }
+
   ruleByName(accountId: string, name: string): Promise<RuleRow | undefined> {
     return this.db
       .selectFrom('rules')
