@@ -5,7 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AuditChain, type CheckpointPolicy, exportJsonl } from '../audit/chain';
+import { AuditChain, type AuditStore, type CheckpointPolicy, exportJsonl } from '../audit/chain';
+import type { Checkpoint } from '../audit/checkpoint';
+import type { AuditRow } from '../audit/row';
 import { PRIVATE_FILE, writeFileAtomic } from '../core/fs';
 import { generateSigningKey, type Jwks, parsePrivateKey, type SigningKey } from '../runbook/signing/keys';
 import type { AuditEntry, AuditSink } from './context';
@@ -37,8 +39,50 @@ const isUniqueViolation = (error: unknown) => {
   return e.code === '23505' || /UNIQUE constraint/i.test(e.message ?? '');
 };
 
+/**
+ * The chain's store with each account's head row remembered in this process: an append then costs one read
+ * (the last checkpoint) and an insert instead of two reads and an insert. Another replica's append makes the next insert here fail
+ * on (account, seq); the failure forgets the account's heads, and the retry reads them from the database.
+ */
+class HeadCache implements AuditStore {
+  private readonly rows = new Map<string, AuditRow | null>();
+
+  constructor(private readonly store: RemedStore) {}
+
+  async lastRow(account: string): Promise<AuditRow | null> {
+    if (this.rows.has(account)) return this.rows.get(account) ?? null;
+    const row = await this.store.lastRow(account);
+    this.rows.set(account, row);
+    return row;
+  }
+
+  /** Not cached: a checkpoint another replica made must be the `prev` of the next one signed here. */
+  lastCheckpoint(account: string): Promise<Checkpoint | null> {
+    return this.store.lastCheckpoint(account);
+  }
+
+  async insertRow(row: AuditRow): Promise<void> {
+    try {
+      await this.store.insertRow(row);
+      this.rows.set(row.account, row);
+    } catch (error) {
+      this.forget(row.account);
+      throw error;
+    }
+  }
+
+  insertCheckpoint(cp: Checkpoint): Promise<void> {
+    return this.store.insertCheckpoint(cp);
+  }
+
+  forget(account: string): void {
+    this.rows.delete(account);
+  }
+}
+
 export class AuditService implements AuditSink {
   readonly chain: AuditChain;
+  private readonly heads: HeadCache;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -48,7 +92,8 @@ export class AuditService implements AuditSink {
     readonly signer?: SigningKey,
     checkpoints?: CheckpointPolicy,
   ) {
-    this.chain = new AuditChain({ store, now, signer, ...(checkpoints ? { checkpoints } : {}) });
+    this.heads = new HeadCache(store);
+    this.chain = new AuditChain({ store: this.heads, now, signer, ...(checkpoints ? { checkpoints } : {}) });
   }
 
   get jwks(): Jwks {
@@ -68,6 +113,7 @@ export class AuditService implements AuditSink {
         await this.chain.append({ ...chained, ...(entry.details ? { details: entry.details } : {}) });
         break;
       } catch (error) {
+        this.heads.forget(entry.accountId);
         if (!isUniqueViolation(error) || attempt >= 20) throw error;
       }
     }
@@ -78,6 +124,7 @@ export class AuditService implements AuditSink {
   /** Every account's checkpoint if due (the hourly rule): run by a timer. */
   async checkpointDue(): Promise<void> {
     for (const account of await this.store.auditAccounts()) {
+      this.heads.forget(account);
       await this.chain.checkpointIfDue(account).catch(() => {});
     }
   }
@@ -93,6 +140,7 @@ export class AuditService implements AuditSink {
 
   /** The account's export (JSON lines), with a checkpoint of the current head first. */
   async exportAccount(account: string): Promise<string> {
+    this.heads.forget(account);
     await this.chain.checkpointNow(account).catch((error) => {
       if (!isUniqueViolation(error)) throw error;
     });

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REMEDIATION_ENDPOINTS } from '../api/remediation';
 import { verifyExport } from '../audit/verify';
 import { generateSigningKey, parsePrivateKey, trustedKeyOf } from '../runbook/signing/keys';
 import { AuditService } from './audit-service';
@@ -294,6 +295,14 @@ describe.each(testEngines())('remediation API (%s)', (engine) => {
     expect((await ingest('splunk', '{}')).status).toBe(404);
   });
 
+  it('the OpenAPI document lists the remediation endpoints', async () => {
+    const doc = (await srv.call('GET', '/v1/openapi.json')).body;
+    for (const [name, e] of Object.entries(REMEDIATION_ENDPOINTS)) {
+      const op = doc.paths[e.path.replace(/:([A-Za-z]+)/g, '{$1}')][e.method.toLowerCase()];
+      expect(op.operationId).toBe(name);
+    }
+  });
+
   it('scopes and tenants: ingest keys only ingest; another account sees and triggers nothing of acme', async () => {
     expect((await srv.call('GET', '/v1/rules', { key: ingestKey })).status).toBe(403);
     expect((await ingest('generic', '{"name":"x"}', {}, readKey)).status).toBe(403);
@@ -353,6 +362,24 @@ describe.each(testEngines())('remediation API (%s)', (engine) => {
       expect(queued).toHaveLength(2);
     } finally {
       await replica.close();
+      await opened.close();
+    }
+  });
+
+  it('two replicas appending to one account chain in turn never fork it', async () => {
+    const accountId = (await srv.store.accountByHandle('acme'))!.id;
+    const opened = await openDatabase(parseTarget(srv.db.databaseUrl, srv.db.dataDir));
+    try {
+      const a = new AuditService(new RemedStore(srv.store.db), srv.store, () => srv.clock.now);
+      const b = new AuditService(new RemedStore(opened.db), new Store(opened.db), () => srv.clock.now);
+      const entry = (i: number) => ({ accountId, actor: 'test', action: 'test.append', target: `n:${i}` });
+      await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? a : b).record(entry(i))));
+      for (let i = 12; i < 16; i++) await (i % 2 ? a : b).record(entry(i));
+      const rows = await new RemedStore(srv.store.db).auditRows(accountId);
+      const seqs = rows.map((r) => r.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+      expect(rows.filter((r) => r.action === 'test.append')).toHaveLength(16);
+    } finally {
       await opened.close();
     }
   });
