@@ -13,8 +13,9 @@ export default defineConfig({
     ],
     // oclif writes through console.log; vitest must not swallow it (cli-conventions §3).
     disableConsoleIntercept: true,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // End-to-end tests spawn real processes (servers, agents, the CLI): generous limits, so a busy machine is slow, not red.
+    testTimeout: 90_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     typecheck: { enabled: false },
   },

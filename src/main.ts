@@ -49,7 +49,8 @@ export function unknownCommand(
   let known = 0;
   for (let n = words.length; n > 0; n--) {
     const id = words.slice(0, n).join(':');
-    if (isCommand(id)) return undefined;
+    // A command that is also a topic (`allowlist`) followed by another word names a subcommand, not an argument.
+    if (isCommand(id) && !(n < words.length && isTopic(id))) return undefined;
     if (isTopic(id)) {
       known = n;
       break;
@@ -107,7 +108,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       const unknown = unknownCommand(
         words,
         (id) => Boolean(config.findCommand(id)),
-        (id) => Boolean(config.findTopic(id)),
+        // A topic is an id with commands below it (oclif also lists every command id as a topic).
+        (id) => Boolean(config.findTopic(id)) && config.commandIDs.some((c) => c.startsWith(`${id}:`)),
       );
       if (unknown) return await commandNotFound(unknown, config.commandIDs, output);
     }

@@ -107,7 +107,7 @@ const unshareWorks = () => run('unshare', ['--net', 'true']).status === 0;
 const inNetns = (cmd: string, args: string[]): [string, string[]] =>
   unshareWorks() ? ['unshare', ['--net', cmd, ...args]] : [cmd, args];
 
-describe('firewall syntax, checked by the real tools', () => {
+describe('firewall syntax, checked by the real tools', { timeout: 120_000 }, () => {
   for (const [tool, variant] of [
     ['iptables-restore', 'iptables'],
     ['iptables-restore', 'iptables-egress'],

@@ -100,7 +100,7 @@ const update = (home: string, args: string[] = [], env: Record<string, string> =
 const cacheDir = (home: string) => path.join(home, 'cache', 'allowlist');
 const cacheFiles = (home: string) => (existsSync(cacheDir(home)) ? readdirSync(cacheDir(home)).sort() : []);
 
-describe('neptune allowlist update', () => {
+describe('neptune allowlist update', { timeout: 120_000 }, () => {
   it('fetches, validates and stores the file atomically; later runs use it; a repeat is a 304', async () => {
     const home = tempHome();
     const r = await update(home, ['--url', url('/newer.json'), '--json']);
@@ -243,7 +243,7 @@ describe('neptune allowlist update', () => {
   });
 });
 
-describe('--refresh and --ranges https://', () => {
+describe('--refresh and --ranges https://', { timeout: 120_000 }, () => {
   it('--refresh updates first (NEPTUNE_AWS_RANGES_URL), then prints from the new snapshot', async () => {
     const home = tempHome();
     const r = await runCli(
@@ -283,7 +283,7 @@ describe('--refresh and --ranges https://', () => {
   });
 });
 
-describe('progress', () => {
+describe('progress', { timeout: 120_000 }, () => {
   it('is silent when stderr is not a terminal', async () => {
     const home = tempHome();
     const r = await update(home, ['--url', url('/newer.json')]);

@@ -383,7 +383,7 @@ describe('sla claim: bad input', () => {
     const pol = write('p.yaml', 'tiers: nope\n');
     const p = await runCli([...MAIN, '--policy', pol]);
     expect(p.code).toBe(65);
-    expect(p.stderr).toContain(`${pol}: tiers must be a non-empty list`);
+    expect(p.stderr).toContain(`${pol}:1: tiers must be a non-empty list`);
   });
 
   it('a missing file is 66', async () => {

@@ -279,13 +279,19 @@ describe('verifyExport', () => {
     ]);
   });
 
-  it('a partial export that starts at a checkpoint is anchored by it; one that starts anywhere else is not', async () => {
+  it('a partial export (asked for) that starts at a checkpoint is anchored by it; one that starts anywhere else is not', async () => {
     const { store } = await chainOf(12);
     const ls = lines(store.exportJsonl());
     const cpAt6 = ls.findIndex((l) => JSON.parse(l).kind === 'checkpoint' && JSON.parse(l).seq === 6);
-    const fromCheckpoint = verifyExport(join(ls.slice(cpAt6)), { keys });
-    expect(fromCheckpoint).toMatchObject({ ok: true, rows: 6 });
-    const fromRow = verifyExport(join(ls.slice(cpAt6 + 1)), { keys });
+    const fromCheckpoint = verifyExport(join(ls.slice(cpAt6)), { keys, partial: true });
+    expect(fromCheckpoint).toMatchObject({ ok: true, rows: 6, accounts: [{ firstSeq: 7, headSeq: 12 }] });
+    // not asked for a partial export: the missing beginning is a deletion, and the checkpoint follows none
+    expect(verifyExport(join(ls.slice(cpAt6)), { keys }).problems.map((p) => [p.kind, p.id])).toEqual([
+      ['bad_checkpoint', 'acme#6'],
+      ['deleted', 'acme#6'],
+      ['deleted', 'acme#7'],
+    ]);
+    const fromRow = verifyExport(join(ls.slice(cpAt6 + 1)), { keys, partial: true });
     expect(fromRow.problems.map((p) => [p.kind, p.id])).toEqual([
       ['deleted', 'acme#7'],
       ['bad_checkpoint', 'acme#11'],

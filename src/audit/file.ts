@@ -18,7 +18,11 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function verifyExportFile(file: string, pubkey?: string): Promise<VerifyReport> {
+export async function verifyExportFile(
+  file: string,
+  pubkey?: string,
+  partial = false,
+): Promise<VerifyReport> {
   const keys = pubkey === undefined ? undefined : parseJwks(await read(pubkey), pubkey);
-  return verifyExport(await read(file), { keys });
+  return verifyExport(await read(file), { keys, partial });
 }

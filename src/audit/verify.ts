@@ -36,6 +36,8 @@ export interface Problem {
 export interface AccountSummary {
   account: string;
   rows: number;
+  /** the first seq in the export (1 unless partial) */
+  firstSeq: number;
   headSeq: number;
   headHash: string;
   checkpoints: number;
@@ -79,6 +81,12 @@ function checkpointShapeProblem(v: Record<string, unknown>): string | null {
 export interface VerifyOptions {
   /** the audit public keys; without them checkpoint signatures are not checked */
   keys?: readonly TrustedKey[];
+  /**
+   * The export starts mid-chain (an export of recent rows): an account may start right after a checkpoint that
+   * pins its first row's prevHash. Without this, rows missing at the start are `deleted`, because a partial
+   * export and a deleted beginning look the same.
+   */
+  partial?: boolean;
 }
 
 export function verifyExport(text: string, options: VerifyOptions = {}): VerifyReport {
@@ -224,7 +232,9 @@ function verifyAccount(
   let anchored = false;
   if (first !== undefined && first > 1) {
     const r = genuine.get(first)!;
-    anchored = Boolean(firstCp && firstCp.seq === first - 1 && firstCp.head === r.row.prevHash);
+    anchored = Boolean(
+      options.partial && firstCp && firstCp.seq === first - 1 && firstCp.head === r.row.prevHash,
+    );
     if (!anchored)
       at(r, 'deleted', `rows ${rowId(account, 1)}..${first - 1} are missing before ${name(r)} (deleted)`);
   }
@@ -303,6 +313,7 @@ function verifyAccount(
   return {
     account,
     rows: list.length,
+    firstSeq: seqs[0] ?? 0,
     headSeq,
     headHash: seqs.length > 0 ? genuine.get(headSeq)!.row.hash : GENESIS,
     checkpoints: cps.length,

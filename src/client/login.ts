@@ -8,7 +8,15 @@ import { API_KEY_PATTERN, INVITE_TOKEN_PATTERN } from '../api/scopes';
 import { checkProfileName, DEFAULT_PROFILE, withoutProfile, withProfile } from '../core/config';
 import { authError, configError, temporaryFailure, usageError } from '../core/errors';
 import { ApiClient } from './client';
-import { apiUrlOf, checkApiUrl, credentialsOf, httpClient, type Session, type TokenSource } from './session';
+import {
+  apiUrlOf,
+  authenticatedClient,
+  checkApiUrl,
+  credentialsOf,
+  httpClient,
+  type Session,
+  type TokenSource,
+} from './session';
 
 export interface LoginTarget {
   apiUrl: string;
@@ -232,16 +240,9 @@ export interface WhoamiResult extends Whoami {
 }
 
 export async function whoami(session: Session): Promise<WhoamiResult> {
-  const apiUrl = apiUrlOf(session);
-  const credentials = await credentialsOf(session);
-  if (!credentials) {
-    throw authError('AUTH_NOT_LOGGED_IN', `not logged in (profile ${session.settings.profile.value})`, {
-      hint: 'run neptune login, or set NEPTUNE_TOKEN',
-    });
-  }
-  const http = httpClient(session, apiUrl, session.settings.caFile?.value);
+  const { client, http, credentials, apiUrl } = await authenticatedClient(session);
   try {
-    const me = await new ApiClient(http, credentials.token).whoami();
+    const me = await client.whoami();
     return { profile: session.settings.profile.value, apiUrl, tokenSource: credentials.source, ...me };
   } finally {
     await http.close();

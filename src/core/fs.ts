@@ -21,29 +21,14 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   options: WriteOptions = {},
 ): Promise<void> {
-  const mode = options.mode ?? 0o644;
-  const dirMode = options.dirMode ?? ((mode & 0o077) === 0 ? PRIVATE_DIR : 0o755);
-  const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true, mode: dirMode });
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(tmp, 'wx', mode);
+  const writer = await openAtomicWriter(file, options);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
+    await writer.write(data);
   } catch (error) {
-    await handle.close();
-    await rm(tmp, { force: true });
+    await writer.abort();
     throw error;
   }
-  await handle.close();
-  try {
-    // open() applies the umask; a private file must be exactly its mode.
-    await chmod(tmp, mode);
-    await rename(tmp, file);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+  await writer.commit();
 }
 
 export interface AtomicWriter {
@@ -74,6 +59,7 @@ export async function openAtomicWriter(file: string, options: WriteOptions = {})
       try {
         await handle.sync();
         await handle.close();
+        // open() applies the umask; a private file must be exactly its mode.
         await chmod(tmp, mode);
         await rename(tmp, file);
       } catch (error) {

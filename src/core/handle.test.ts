@@ -63,6 +63,29 @@ describe('renderError', () => {
     expect(normalized.hint).toBe('see neptune allowlist --help');
   });
 
+  it("maps the bare CLIErrors of oclif's flag parser to usage (64)", () => {
+    for (const message of ['Flag --month can only be specified once', 'Unexpected flag --frob']) {
+      const normalized = normalizeError(new Errors.CLIError(message), 'sla:claim');
+      expect(normalized.exitCode, message).toBe(64);
+      expect(normalized.hint).toBe('see neptune sla claim --help');
+    }
+    expect(normalizeError(new Errors.CLIError('Flag parsing went wrong')).exitCode).toBe(70);
+  });
+
+  it('names the flag or argument in one line', () => {
+    const missingArg = Object.assign(
+      new Errors.CLIError('Missing 1 required arg:\nip  IPv4 or IPv6 addresses\nSee more help with --help'),
+      { parse: {} },
+    );
+    expect(normalizeError(missingArg).message).toBe('missing required argument: ip');
+    const badInteger = new Error(
+      'Parsing --max-warnings \n\tExpected an integer but received: abc\nSee more help with --help',
+    );
+    const normalized = normalizeError(badInteger, 'runbook:lint');
+    expect(normalized.exitCode).toBe(64);
+    expect(normalized.message).toBe('--max-warnings: expected an integer but received: abc');
+  });
+
   it('maps an abort to interrupted (130)', () => {
     const abort = Object.assign(new Error('aborted'), { name: 'AbortError' });
     expect(normalizeError(abort).exitCode).toBe(130);

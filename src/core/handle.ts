@@ -8,6 +8,9 @@ import type { Output } from './output';
 // Strips ANSI colour codes that oclif puts into its own messages.
 const ANSI = /\u001b\[[0-9;]*m/g;
 
+const OCLIF_PARSER_MESSAGE =
+  /^(Flag --\S+ (can only be specified once|can only be read from stdin|expects )|Unexpected flag |Parsing --\S+\s*\n)/;
+
 interface OclifLikeError extends Error {
   oclif?: { exit?: number | false };
   parse?: unknown;
@@ -15,15 +18,27 @@ interface OclifLikeError extends Error {
   skipOclifErrorHandling?: boolean;
 }
 
-/** oclif's parse errors are multi-line ("The following error occurred:\n  Missing …\nSee more help with --help"). */
+/**
+ * oclif's parse errors are multi-line ("The following error occurred:\n  Missing …\nSee more help with --help");
+ * the user gets one line that names the flag or argument.
+ */
 function oneLineParseMessage(message: string): string {
-  const lines = message
-    .replace(ANSI, '')
-    .split('\n')
+  const raw = message.replace(ANSI, '').split('\n');
+  // "Missing 1 required arg:" is followed by "name  description" lines up to a blank line: keep the names.
+  const header = raw.findIndex((l) => /^Missing \d+ required args?:$/.test(l.trim()));
+  if (header >= 0) {
+    const end = raw.findIndex((l, i) => i > header && (l.trim() === '' || l.startsWith('See more help')));
+    const names = raw.slice(header + 1, end < 0 ? undefined : end).map((l) => l.trim().split(/\s+/)[0]);
+    return `missing required argument${names.length > 1 ? 's' : ''}: ${names.join(', ')}`;
+  }
+  const lines = raw
     .map((l) => l.trim())
     .filter(
       (l) => l && !/^See more help with --help$/.test(l) && !/^The following errors? occurred:$/.test(l),
     );
+  // "Parsing --max-warnings" is followed by the flag's own complaint.
+  const parsing = lines[0]?.match(/^Parsing (--\S+)$/);
+  if (parsing && lines[1]) return `${parsing[1]}: ${lines[1].charAt(0).toLowerCase()}${lines[1].slice(1)}`;
   const text = lines.join('; ');
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
@@ -32,10 +47,12 @@ function oneLineParseMessage(message: string): string {
 export function normalizeError(error: unknown, commandId?: string): NeptuneError {
   if (isNeptuneError(error)) return error;
   const e = error as OclifLikeError | undefined;
-  if (e && typeof e === 'object' && 'parse' in e && e.oclif) {
-    const where = commandId ? `neptune ${commandId.replaceAll(':', ' ')} --help` : 'neptune --help';
+  const where = commandId ? `neptune ${commandId.replaceAll(':', ' ')} --help` : 'neptune --help';
+  if (e && typeof e === 'object' && 'parse' in e && e.oclif)
     return usageError('USAGE', oneLineParseMessage(e.message), { hint: `see ${where}` });
-  }
+  // oclif's parser also throws bare CLIErrors ("Flag --x can only be specified once", "Unexpected flag --x").
+  if (e instanceof Error && OCLIF_PARSER_MESSAGE.test(e.message))
+    return usageError('USAGE', oneLineParseMessage(e.message), { hint: `see ${where}` });
   if (e?.code === 'ABORT_ERR' || e?.name === 'AbortError')
     return new NeptuneError('interrupted', 'INTERRUPTED', 'interrupted');
   const message = e instanceof Error ? e.message.replace(ANSI, '').split('\n')[0] : String(error);

@@ -79,6 +79,8 @@ describe('Output', () => {
     expect(new Output({ stderr: new Capture(true), env: {} }).spinnersAllowed).toBe(true);
     expect(new Output({ stderr: new Capture(true), env: { CI: 'true' } }).spinnersAllowed).toBe(false);
     expect(new Output({ stderr: new Capture(true), env: {}, quiet: true }).spinnersAllowed).toBe(false);
+    const unsized = Object.assign(new Capture(true), { columns: 0 });
+    expect(new Output({ stderr: unsized, env: {} }).spinnersAllowed).toBe(false);
     const stderr = new Capture(false);
     const spinner = await new Output({ stdout: new Capture(), stderr, env: {} }).spinner('fetching');
     spinner.succeed('fetched');

@@ -109,8 +109,15 @@ export class Output {
   }
 
   get spinnersAllowed(): boolean {
+    // A terminal that reports 0 columns (a pty nobody sized) would make ora redraw without end.
+    const columns = (this.stderr as { columns?: number }).columns;
     return (
-      Boolean(this.stderr.isTTY) && !this.env.CI && this.env.TERM !== 'dumb' && !this.quiet && !this.json
+      Boolean(this.stderr.isTTY) &&
+      columns !== 0 &&
+      !this.env.CI &&
+      this.env.TERM !== 'dumb' &&
+      !this.quiet &&
+      !this.json
     );
   }
 

@@ -198,6 +198,8 @@ export async function runLintCommand(input: LintCommandInput): Promise<unknown> 
   const shellcheckMode = flags.shellcheck ?? config.shellcheck ?? 'auto';
   const floor = severityOrUndefined(flags['shellcheck-severity']) ?? selection.shellcheckFloor;
   const shellcheck = floor === null ? null : resolveShellcheck(shellcheckMode, input.env.PATH);
+  if (floor !== null && shellcheck === null && shellcheckMode === 'auto')
+    output.info('shellcheck is not on PATH: linting without SC findings (install it, or --shellcheck off)');
   const destinations = parseFormats(flags.format);
   if (!json && !destinations.some((d) => d.file === null) && !flags['fix-dry-run'])
     destinations.unshift({ format: 'text', file: null });

@@ -219,14 +219,15 @@ describe('policy files', () => {
   });
 
   it.each([
-    ['tiers: []\n', 'p.yaml: tiers must be a non-empty list'],
-    ['minuteRule: round\n', 'p.yaml: minuteRule must be bucket, exact or floor'],
+    ['name: x\ntiers: []\n', 'p.yaml:2: tiers must be a non-empty list'],
+    ['name: x\n\nminuteRule: round\n', 'p.yaml:3: minuteRule must be bucket, exact or floor'],
     [
-      'tiers:\n  - {below: "101", credit: "10"}\n',
-      'p.yaml: tiers[0].below must be a percentage such as "99.9"',
+      'tiers:\n  - below: "99.9"\n    credit: "10"\n  - below: "101"\n    credit: "10"\n',
+      'p.yaml:4: tiers[1].below must be a percentage such as "99.9"',
     ],
-    ['colour: blue\n', 'p.yaml: unknown field "colour"'],
-    ['- a\n', 'p.yaml: expected a mapping'],
+    ['name: x\ncolour: blue\n', 'p.yaml:2: unknown field "colour"'],
+    ['- a\n', 'p.yaml:1: expected a mapping'],
+    ['tiers: [\n', 'p.yaml:2: not valid YAML (BAD_INDENT)'],
   ])('%s → exit 65', (text, message) => {
     const e = failure(() => parsePolicy(text, 'p.yaml'));
     expect(e.message).toBe(message);

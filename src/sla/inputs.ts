@@ -6,7 +6,14 @@
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { dataError, usageError } from '../core/errors';
 import { parseMoney } from './credit';
-import { type ImportContext, type ImportedIncident, inputError, readCsv, timeAt } from './importers/common';
+import {
+  type ImportContext,
+  type ImportedIncident,
+  inputError,
+  readCsv,
+  timeAt,
+  withJsonLines,
+} from './importers/common';
 import { importStatuspage } from './importers/statuspage';
 import {
   type Environment,
@@ -125,7 +132,8 @@ function exclusionReason(text: string): ExclusionReason | undefined {
 
 /** `--exclusions`: CSV `environment,start,end,reason,announced_at`, or a Statuspage scheduled-maintenances export. */
 export function parseExclusions(text: string, context: ImportContext): Exclusion[] {
-  if (/^\s*\{/.test(text)) return importStatuspage(text, context).exclusions;
+  if (/^\s*\{/.test(text))
+    return withJsonLines(text, context.file, () => importStatuspage(text, context).exclusions);
   return readCsv(text, context.file, ['environment', 'start', 'end', 'reason']).map(({ line, record }) => {
     const start = timeAt(record.start, context, line, 'start');
     const end = timeAt(record.end, context, line, 'end');

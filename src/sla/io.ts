@@ -7,7 +7,7 @@ import type { ClaimIo } from './run';
 
 async function* readLog(file: string): AsyncIterable<Uint8Array> {
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) yield chunk as Buffer;
+    for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 })) yield chunk as Buffer;
   } catch (error) {
     throw fromFsError(error, file);
   }

@@ -2,7 +2,7 @@
  * The SLA a claim is computed against. The default is the Dedicated Environment SLA of the issue; other SLAs are
  * YAML files (`--policy FILE`) with the same fields.
  */
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { dataError } from '../core/errors';
 import { type Decimal, decimalToString, parseDecimal, parseMoney, type Tier } from './credit';
 import { MINUTE_RULES, type MinuteRule } from './intervals';
@@ -75,27 +75,40 @@ export function policyToJson(p: Policy): PolicyJson {
   };
 }
 
-function bad(file: string, message: string): never {
-  throw dataError('SLA_POLICY_INVALID', `${file}: ${message}`, {
+function bad(file: string, message: string, line = 1): never {
+  throw dataError('SLA_POLICY_INVALID', `${file}:${line}: ${message}`, {
     hint: 'see docs/sla.md for the policy file format',
+    details: { file, where: String(line) },
   });
 }
 
-function percent(file: string, field: string, value: unknown): Decimal {
-  const parsed = parseDecimal(String(value ?? ''));
-  if (!parsed || parsed.num > 100n * parsed.den) bad(file, `${field} must be a percentage such as "99.9"`);
-  return parsed;
-}
-
-/** Reads a policy from YAML text; fields left out keep the default policy's values. */
+/** Reads a policy from YAML text; fields left out keep the default policy's values. Errors name file and line. */
 export function parsePolicy(text: string, file: string): Policy {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    bad(file, `not valid YAML (${(error as Error).message.split('\n')[0]})`);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    bad(file, `not valid YAML (${e.code})`, lineCounter.linePos(e.pos[0]).line);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) bad(file, 'expected a mapping');
+  /** The line of a field, or of the nearest enclosing node. */
+  const lineOf = (path: (string | number)[]): number => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+      const offset = (node as { range?: [number, number] } | undefined)?.range?.[0];
+      if (offset !== undefined) return lineCounter.linePos(offset).line;
+    }
+    return 1;
+  };
+  function fail(path: (string | number)[], message: string): never {
+    bad(file, message, lineOf(path));
+  }
+  const percent = (path: (string | number)[], field: string, value: unknown): Decimal => {
+    const parsed = parseDecimal(String(value ?? ''));
+    if (!parsed || parsed.num > 100n * parsed.den) fail(path, `${field} must be a percentage such as "99.9"`);
+    return parsed!;
+  };
+  const raw: unknown = doc.toJS();
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail([], 'expected a mapping');
   const o = raw as Record<string, unknown>;
   const known = new Set([
     'name',
@@ -109,33 +122,34 @@ export function parsePolicy(text: string, file: string): Policy {
     'claimTo',
     'clauses',
   ]);
-  for (const key of Object.keys(o)) if (!known.has(key)) bad(file, `unknown field "${key}"`);
+  for (const key of Object.keys(o)) if (!known.has(key)) fail([key], `unknown field "${key}"`);
   const policy: Policy = { ...DEFAULT_POLICY, clauses: { ...DEFAULT_POLICY.clauses } };
   if (o.name !== undefined) policy.name = String(o.name);
-  if (o.commitment !== undefined) policy.commitment = percent(file, 'commitment', o.commitment);
+  if (o.commitment !== undefined) policy.commitment = percent(['commitment'], 'commitment', o.commitment);
   if (o.tiers !== undefined) {
-    if (!Array.isArray(o.tiers) || o.tiers.length === 0) bad(file, 'tiers must be a non-empty list');
+    if (!Array.isArray(o.tiers) || o.tiers.length === 0) fail(['tiers'], 'tiers must be a non-empty list');
     policy.tiers = o.tiers.map((t: unknown, i: number) => {
       const tier = (t ?? {}) as Record<string, unknown>;
       return {
-        below: percent(file, `tiers[${i}].below`, tier.below),
-        credit: percent(file, `tiers[${i}].credit`, tier.credit),
+        below: percent(['tiers', i, 'below'], `tiers[${i}].below`, tier.below),
+        credit: percent(['tiers', i, 'credit'], `tiers[${i}].credit`, tier.credit),
       };
     });
   }
   if (o.minuteRule !== undefined) {
     if (!MINUTE_RULES.includes(o.minuteRule as MinuteRule))
-      bad(file, 'minuteRule must be bucket, exact or floor');
+      fail(['minuteRule'], 'minuteRule must be bucket, exact or floor');
     policy.minuteRule = o.minuteRule as MinuteRule;
   }
   if (o.claimWindowCycles !== undefined) {
     const n = Number(o.claimWindowCycles);
-    if (!Number.isInteger(n) || n < 0 || n > 24) bad(file, 'claimWindowCycles must be a whole number 0..24');
+    if (!Number.isInteger(n) || n < 0 || n > 24)
+      fail(['claimWindowCycles'], 'claimWindowCycles must be a whole number 0..24');
     policy.claimWindowCycles = n;
   }
   if (o.minimumCredit !== undefined) {
     const cents = parseMoney(String(o.minimumCredit));
-    if (cents === undefined) bad(file, 'minimumCredit must be an amount such as "1.00"');
+    if (cents === undefined) fail(['minimumCredit'], 'minimumCredit must be an amount such as "1.00"');
     policy.minimumCreditCents = cents;
   }
   if (o.coversShared !== undefined) policy.coversShared = o.coversShared === true;

@@ -7,7 +7,7 @@ import { selectionFlags } from './shared';
 export { FORMAT_NAMES } from './io';
 
 export default class Allowlist extends NeptuneCommand {
-  static override summary = "Firewall allow-lists from AWS's published IP ranges (ip-ranges.json).";
+  static override summary = "Firewall allow-lists from AWS's published IP ranges.";
   static override description =
     `Selects prefixes of AWS's ip-ranges.json by service, region and network border group, subtracts excluded services as address space, and prints the minimal exact set of CIDRs (the same as Python's ipaddress.collapse_addresses) in a firewall's syntax.
 

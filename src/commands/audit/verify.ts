@@ -18,12 +18,16 @@ deleted, inserted or reordered, or a checkpoint does not match, each named by li
   };
   static override flags = {
     pubkey: Flags.string({ description: 'The audit public keys (JWKS) that sign checkpoints.' }),
+    partial: Flags.boolean({
+      description: 'The export starts mid-chain: accept a start anchored by a signed checkpoint.',
+      dependsOn: ['pubkey'],
+    }),
   };
 
   async run(): Promise<object> {
     const { args, flags } = await this.parse(AuditVerify);
     const { verifyExportFile } = await import('../../audit/file');
-    const report = await verifyExportFile(args.file, flags.pubkey);
+    const report = await verifyExportFile(args.file, flags.pubkey, flags.partial);
     for (const warning of report.warnings) this.output.warn(warning);
     if (!report.ok) {
       if (!this.jsonEnabled())

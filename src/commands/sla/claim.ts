@@ -139,15 +139,7 @@ a missing file exits 66. A passed deadline is in the claim's reasons and flagged
   };
 
   async run(): Promise<unknown> {
-    const { flags } = await this.parse(SlaClaim).catch((error: Error) => {
-      // oclif throws a bare CLIError for a repeated single-value flag, which the core handler would call internal.
-      if (/^Flag --\S+ can only be specified once$/.test(error.message)) {
-        throw usageError('USAGE', `flag ${error.message.slice('Flag '.length)}`, {
-          hint: 'see neptune sla claim --help',
-        });
-      }
-      throw error;
-    });
+    const { flags } = await this.parse(SlaClaim);
     const [{ runClaim }, { nodeClaimIo }, { contractJson, renderSummary }] = await Promise.all([
       import('../../sla/run'),
       import('../../sla/io'),

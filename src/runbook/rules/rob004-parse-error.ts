@@ -25,7 +25,7 @@ cause: see ROB003.`,
     const what = first.missing
       ? `missing ${first.type}`
       : token
-        ? `unexpected "${token}"`
+        ? `unexpected ${JSON.stringify(token)}`
         : 'unexpected end of file';
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
     return [

@@ -3,7 +3,8 @@
  * JSON path), and CSV reading with line numbers.
  */
 import { parse } from 'csv-parse/sync';
-import { dataError, type NeptuneError } from '../../core/errors';
+import { LineCounter, parseDocument } from 'yaml';
+import { dataError, isNeptuneError, type NeptuneError } from '../../core/errors';
 import type { Exclusion, Kind } from '../model';
 import { parseInstant, type TimeContext, TimeError } from '../time';
 
@@ -162,4 +163,42 @@ export function asObject(value: unknown, file: string, path: string): Record<str
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw inputError(file, path, 'expected an object');
   return value as Record<string, unknown>;
+}
+
+/** `$.data[0].attributes` → ['data', 0, 'attributes']. */
+function pathKeys(path: string): (string | number)[] | undefined {
+  if (!path.startsWith('$')) return undefined;
+  const keys: (string | number)[] = [];
+  const re = /\.([^.[\]]+)|\[(\d+)\]/g;
+  for (const m of path.slice(1).matchAll(re)) keys.push(m[1] !== undefined ? m[1] : Number(m[2]));
+  return keys;
+}
+
+/**
+ * Runs an importer over a JSON text and turns a JSON path in its errors (`$.data[3]`) into the line of that
+ * element, keeping the path: `file:12 ($.data[3]): reason`. JSON is YAML 1.2, so the yaml parser gives positions.
+ */
+export function withJsonLines<T>(text: string, file: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    const where = isNeptuneError(error) ? String(error.details?.where ?? '') : '';
+    const keys = pathKeys(where);
+    if (!isNeptuneError(error) || !keys) throw error;
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter });
+    let line: number | undefined;
+    for (let n = keys.length; n >= 0 && line === undefined; n--) {
+      const node = n === 0 ? doc.contents : doc.getIn(keys.slice(0, n), true);
+      const offset = (node as { range?: [number, number] } | undefined)?.range?.[0];
+      if (offset !== undefined) line = lineCounter.linePos(offset).line;
+    }
+    if (line === undefined) throw error;
+    const prefix = `${file}:${where}: `;
+    const reason = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    throw dataError(error.code, `${file}:${line} (${where}): ${reason}`, {
+      ...(error.hint ? { hint: error.hint } : {}),
+      details: { file, where: String(line), path: where },
+    });
+  }
 }

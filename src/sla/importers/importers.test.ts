@@ -113,10 +113,10 @@ describe('Pingdom', () => {
     ]);
   });
 
-  it('a state with end before start names its JSON path', () => {
+  it('a state with end before start names its line and JSON path', () => {
     const text = '{"summary":{"states":[{"status":"down","timefrom":20,"timeto":10}]}}';
     expect(errorOf(() => importIncidents(text, ctx('p.json'))).message).toBe(
-      'p.json:$.summary.states[0]: end is not after start',
+      'p.json:1 ($.summary.states[0]): end is not after start',
     );
   });
 });
@@ -132,7 +132,7 @@ describe('Better Stack', () => {
   it('an unresolved incident is an error unless --ongoing', () => {
     const text = fixture('betterstack-incidents.json').replace('"2024-03-01T11:45:00.000Z"', 'null');
     expect(errorOf(() => importIncidents(text, ctx('b.json'))).message).toBe(
-      'b.json:$.data[0]: resolved_at is missing (the incident has no end)',
+      'b.json:3 ($.data[0]): resolved_at is missing (the incident has no end)',
     );
     const open = importIncidents(text, ctx('b.json', { ongoing: true }));
     expect(open.incidents[0]!.end).toBe(NOW);

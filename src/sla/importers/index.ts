@@ -1,7 +1,7 @@
 /** The incident importers, chosen with `--from` or detected from the file's shape where that is unambiguous. */
 import { importBetterStack } from './betterstack';
 import { importCanonicalCsv, importCanonicalJson } from './canonical';
-import { type ImportContext, type Imported, inputError } from './common';
+import { type ImportContext, type Imported, inputError, withJsonLines } from './common';
 import { importDatadog } from './datadog';
 import { importPagerDuty } from './pagerduty';
 import { importPingdom } from './pingdom';
@@ -64,6 +64,11 @@ export function detectSource(text: string): Source | undefined {
 }
 
 export function importIncidents(text: string, context: ImportContext, source?: Source): Imported {
+  if (!isJson(text)) return importOne(text, context, source);
+  return withJsonLines(text, context.file, () => importOne(text, context, source));
+}
+
+function importOne(text: string, context: ImportContext, source?: Source): Imported {
   const chosen = source ?? detectSource(text);
   if (!chosen) {
     throw inputError(
