@@ -6,6 +6,9 @@ import type { Command } from '@oclif/core';
 import AgentInstall from './commands/agent/install';
 import AgentStatus from './commands/agent/status';
 import AgentUninstall from './commands/agent/uninstall';
+import AlertsList from './commands/alerts/list';
+import AlertsSecret from './commands/alerts/secret';
+import AlertsSend from './commands/alerts/send';
 import AllowlistCheck from './commands/allowlist/check';
 import AllowlistDiff from './commands/allowlist/diff';
 import Allowlist from './commands/allowlist/index';
@@ -14,16 +17,26 @@ import ApikeysCreate from './commands/apikeys/create';
 import ApikeysList from './commands/apikeys/list';
 import ApikeysRevoke from './commands/apikeys/revoke';
 import ApikeysRotate from './commands/apikeys/rotate';
+import AuditExport from './commands/audit/export';
+import AuditList from './commands/audit/list';
 import AuditVerify from './commands/audit/verify';
 import Autocomplete from './commands/autocomplete';
 import Login from './commands/login';
 import Logout from './commands/logout';
+import MaintenanceOff from './commands/maintenance/off';
+import MaintenanceOn from './commands/maintenance/on';
 import ProfilesList from './commands/profiles/list';
 import ProfilesRemove from './commands/profiles/remove';
 import ProfilesUse from './commands/profiles/use';
+import RulesApply from './commands/rules/apply';
+import RulesDelete from './commands/rules/delete';
+import RulesEnable from './commands/rules/enable';
+import RulesExport from './commands/rules/export';
+import RulesList from './commands/rules/list';
 import RunbookKeygen from './commands/runbook/keygen';
 import RunbookLint from './commands/runbook/lint';
 import RunbookNew from './commands/runbook/new';
+import RunbookPush from './commands/runbook/push';
 import RunbookSign from './commands/runbook/sign';
 import RunbookVerify from './commands/runbook/verify';
 import ServerBackup from './commands/server/backup';
@@ -71,4 +84,17 @@ export const COMMANDS: Record<string, Command.Class> = {
   'users:remove': UsersRemove,
   'users:set-role': UsersSetRole,
   whoami: Whoami,
+  'alerts:list': AlertsList,
+  'alerts:secret': AlertsSecret,
+  'alerts:send': AlertsSend,
+  'audit:export': AuditExport,
+  'audit:list': AuditList,
+  'maintenance:off': MaintenanceOff,
+  'maintenance:on': MaintenanceOn,
+  'rules:apply': RulesApply,
+  'rules:delete': RulesDelete,
+  'rules:enable': RulesEnable,
+  'rules:export': RulesExport,
+  'rules:list': RulesList,
+  'runbook:push': RunbookPush,
 };

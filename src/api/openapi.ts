@@ -3,6 +3,7 @@
  * JSON Schema 2020-12, so the schemas go in as they are.
  */
 import { ENDPOINTS, type Endpoint } from './endpoints';
+import { REMEDIATION_ENDPOINTS } from './remediation';
 import { ErrorBody, Health } from './schemas';
 
 const ERROR_STATUSES: Record<string, string> = {
@@ -65,7 +66,8 @@ function operation(name: string, endpoint: Endpoint): Record<string, unknown> {
 
 export function openApiDocument(version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const [name, endpoint] of Object.entries(ENDPOINTS) as [string, Endpoint][]) {
+  const all = { ...ENDPOINTS, ...REMEDIATION_ENDPOINTS };
+  for (const [name, endpoint] of Object.entries(all) as [string, Endpoint][]) {
     const path = toOpenApiPath(endpoint.path);
     paths[path] ??= {};
     paths[path][endpoint.method.toLowerCase()] = operation(name, endpoint);

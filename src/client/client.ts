@@ -3,7 +3,7 @@
  * types come from the contract (src/api/): a method per endpoint. API errors become NeptuneErrors from the catalog
  * with the server's code, so a CLI user sees one line and the documented exit code.
  */
-import { ENDPOINTS, type EndpointName } from '../api/endpoints';
+import { ENDPOINTS, type Endpoint, type EndpointName } from '../api/endpoints';
 import type * as S from '../api/schemas';
 import {
   authError,
@@ -19,6 +19,12 @@ import type { HttpClient, HttpResponse } from '../core/http';
 export interface CallInput {
   params?: Record<string, string>;
   body?: unknown;
+  /** query parameters (undefined values are left out) */
+  query?: Record<string, string | undefined>;
+  /** a request body sent as is (with its content type), instead of `body` as JSON */
+  raw?: { contentType: string; data: string | Uint8Array };
+  /** return the response text instead of parsing JSON */
+  text?: boolean;
 }
 
 /** Maps an API error answer to the catalog. The server's code is kept; the request id goes into the details. */
@@ -70,12 +76,19 @@ export class ApiClient {
   ) {}
 
   /** Calls one endpoint of the contract; the path parameters are encoded, the secret goes in a header only. */
-  async call<T>(name: EndpointName, input: CallInput = {}): Promise<T> {
-    const endpoint = ENDPOINTS[name];
-    const url = endpoint.path.replace(/:([A-Za-z]+)/g, (_, param: string) =>
+  call<T>(name: EndpointName, input: CallInput = {}): Promise<T> {
+    return this.callEndpoint<T>(ENDPOINTS[name], input);
+  }
+
+  /** Calls an endpoint described by an Endpoint entry (the user API's table or another area's). */
+  async callEndpoint<T>(endpoint: Endpoint, input: CallInput = {}): Promise<T> {
+    let url = endpoint.path.replace(/:([A-Za-z]+)/g, (_, param: string) =>
       encodeURIComponent(input.params?.[param] ?? ''),
     );
+    const query = Object.entries(input.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined);
+    if (query.length > 0) url += `?${new URLSearchParams(query).toString()}`;
     const headers: Record<string, string> = {};
+    if (input.raw) headers['content-type'] = input.raw.contentType;
     if (endpoint.auth !== 'none') {
       if (!this.token) {
         throw authError('AUTH_NOT_LOGGED_IN', 'not logged in', {
@@ -89,8 +102,10 @@ export class ApiClient {
       url,
       headers,
       ...(input.body !== undefined ? { json: input.body } : {}),
+      ...(input.raw ? { body: input.raw.data } : {}),
     });
     if (response.status !== endpoint.status) throw apiFailure(response, endpoint.summary.toLowerCase());
+    if (input.text) return response.text() as T;
     try {
       return response.json<T>();
     } catch {

@@ -8,14 +8,18 @@ import type { ServerOptions as HttpsOptions } from 'node:https';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ENDPOINTS, type Endpoint, type EndpointName } from '../api/endpoints';
 import { openApiDocument } from '../api/openapi';
+import { AuditService } from './audit-service';
 import { authenticate, type Caller, requireScope } from './auth';
 import type { AuditSink, Handler, ServerContext } from './context';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
 import { Metrics } from './metrics';
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from './routes/apikeys';
 import { deviceApprove, deviceCode, devicePage, deviceToken } from './routes/device';
+import { registerRemediation } from './routes/remediation';
+import { type RemediationOptions, remediationContext } from './routes/remediation-options';
 import { acceptInvitation, logout, whoami } from './routes/session';
 import { inviteUser, listUsers, removeUser, setUserRole } from './routes/users';
+import { RemedStore } from './store/remed-store';
 import type { Store } from './store/store';
 import { DEFAULT_LIMITS, type Limits, Throttle } from './throttle';
 
@@ -52,6 +56,8 @@ export interface BuildOptions {
   https?: HttpsOptions;
   /** True while the process is shutting down: /readyz answers 503 so load balancers drain it. */
   draining?: () => boolean;
+  /** Remediation (issue 8): the action sink, host directory, master key, audit key. */
+  remediation?: RemediationOptions;
 }
 
 declare module 'fastify' {
@@ -70,11 +76,20 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const metrics = options.metrics ?? new Metrics();
+  const remedStore = new RemedStore(options.store.db);
+  // Every audit entry becomes a row of the account's hash chain (src/audit), with signed checkpoints.
+  const auditService = new AuditService(
+    remedStore,
+    options.store,
+    now,
+    options.remediation?.auditSigner,
+    options.remediation?.checkpoints,
+  );
   const ctx: ServerContext = {
     store: options.store,
     throttle: new Throttle(options.store, limits, now),
     now,
-    audit: options.audit ?? storeAudit(options.store, now),
+    audit: options.audit ?? auditService,
   };
   const app = Fastify({
     logger: options.logger ?? false,
@@ -157,5 +172,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     return metrics.registry.metrics();
   });
   await app.register(async (child) => devicePage(child, ctx));
+  await registerRemediation(app, remediationContext(ctx, remedStore, auditService, options.remediation));
+  if (options.remediation?.auditSigner) {
+    auditService.startTimer();
+    app.addHook('onClose', async () => auditService.stopTimer());
+  }
   return app;
 }

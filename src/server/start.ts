@@ -66,7 +66,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const config = await requireServerConfig(options.dataDir);
   const { host, port } = parseListen(options.listen ?? DEFAULT_LISTEN);
   // The master key must be readable now, not at the first request that needs it.
-  await loadMasterKey(options.dataDir, options.env);
+  const masterKey = await loadMasterKey(options.dataDir, options.env);
+  const { loadAuditKey } = await import('./audit-service');
+  const auditKey = await loadAuditKey(options.dataDir);
   const cert = await readPem(resolveIn(options.dataDir, config.tls.cert), 'certificate');
   const key = await readPem(resolveIn(options.dataDir, config.tls.key), 'key');
   const metrics = new Metrics();
@@ -86,6 +88,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       limits: options.limits,
       https: { cert, key },
       draining: () => draining,
+      remediation: { masterKey, auditSigner: auditKey.signer },
       logger: {
         level: options.logLevel ?? 'info',
         stream: options.logStream ?? process.stderr,

@@ -1,0 +1,270 @@
+#!/usr/bin/env node
+// Alerts in: alerts per second ingested AND evaluated against 1,000 rules (each alert is stored, audited in the
+// hash chain, matched against every rule, and the one matching rule records a capped decision), over TLS with an
+// ingest key, 10 concurrent keep-alive clients, on SQLite and on PostgreSQL. The reference, measured in the same
+// run against the same server: the same number of clients sending authenticated no-op requests (GET /v1/whoami
+// with the same key). Rounds alternate; medians. Target: ingest+evaluate at >= 20% of the no-op rate (an alert is
+// several writes — alert row, audit row, decision row, audit row — where the no-op is one indexed read).
+//
+// PostgreSQL: NEPTUNE_BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test); a database
+// neptune_bench_<random> is made and dropped. Skipped, with the reason, when it cannot connect.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const require = createRequire(path.join(root, 'package.json'));
+const { Agent, request } = require('undici');
+const pg = require('pg');
+
+const BIN = path.join(root, 'bin', 'neptune');
+const CLIENTS = 10;
+const RULES = 1000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const TARGET_RATIO = 0.2;
+const PG_BASE = process.env.NEPTUNE_BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+
+const home = mkdtempSync(path.join(os.tmpdir(), 'neptune-bench-ingest-'));
+const env = {
+  PATH: process.env.PATH,
+  HOME: home,
+  NEPTUNE_CONFIG_DIR: path.join(home, 'config'),
+  NEPTUNE_CACHE_DIR: path.join(home, 'cache'),
+  NEPTUNE_CREDENTIAL_STORE: 'file',
+};
+
+function run(args, extraEnv = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('exit', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`${args.join(' ')}: ${code} ${stderr}`)),
+    );
+  });
+}
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+function start(dataDir, listen, extraEnv, ca) {
+  const probe = new Agent({ connect: { ca } });
+  const child = spawn(
+    BIN,
+    [
+      'server',
+      'start',
+      '--data-dir',
+      dataDir,
+      '--listen',
+      listen,
+      '--log-level',
+      'warn',
+      '--rate-limit',
+      '100000000',
+    ],
+    { env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 60_000);
+    const poll = setInterval(async () => {
+      try {
+        const res = await request(`https://${listen}/readyz`, { dispatcher: probe });
+        await res.body.text();
+        if (res.statusCode === 200) {
+          clearInterval(poll);
+          clearTimeout(timer);
+          resolve(child);
+        }
+      } catch {}
+    }, 100);
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`server exited ${code}: ${stderr}`));
+    });
+  });
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.removeAllListeners('exit');
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+async function setUp(name, databaseUrl) {
+  const dataDir = path.join(home, name);
+  const extraEnv = databaseUrl ? { NEPTUNE_DATABASE_URL: databaseUrl } : {};
+  const init = JSON.parse(
+    await run(
+      [
+        'server',
+        'init',
+        '--data-dir',
+        dataDir,
+        '--account',
+        'bench',
+        '--admin-email',
+        'b@bench.test',
+        '--json',
+      ],
+      extraEnv,
+    ),
+  );
+  const listen = `127.0.0.1:${await freePort()}`;
+  const ca = readFileSync(init.caFile, 'utf8');
+  const child = await start(dataDir, listen, extraEnv, ca);
+  const url = `https://${listen}`;
+  const session = { NEPTUNE_TOKEN: init.apiKey, NEPTUNE_API_URL: url, NEPTUNE_CA_FILE: init.caFile };
+  await run(['runbook', 'push', path.join(root, 'test/fixtures/remediation/restart-service.sh')], session);
+  const rules = Array.from({ length: RULES }, (_, i) => ({
+    name: `rule-${i}`,
+    match: { source: ['generic'], name: `Alert${i}`, labels: { team: `t${i % 10}` } },
+    targets: { alertHost: true },
+    runbook: { name: 'restart-service' },
+    params: { service: '{{ labels.service }}' },
+    caps: { max: 100000, per: '1h' },
+  }));
+  const file = path.join(home, `${name}-rules.json`);
+  writeFileSync(file, JSON.stringify({ rules }));
+  await run(['rules', 'apply', '-f', file], session);
+  const key = JSON.parse(
+    await run(
+      ['apikeys', 'create', '--name', 'ingest', '--scope', 'ingest', '--scope', 'read', '--json'],
+      session,
+    ),
+  ).secret;
+  return { child, url, key, dispatcher: new Agent({ connect: { ca }, connections: CLIENTS }) };
+}
+
+let counter = 0;
+async function load(server, kind) {
+  const until = Date.now() + SECONDS * 1000;
+  let ok = 0;
+  let decided = 0;
+  const worker = async () => {
+    while (Date.now() < until) {
+      let res;
+      if (kind === 'noop') {
+        res = await request(`${server.url}/v1/whoami`, {
+          headers: { authorization: `Bearer ${server.key}` },
+          dispatcher: server.dispatcher,
+        });
+      } else {
+        const i = counter++;
+        const body = JSON.stringify({
+          name: `Alert${i % RULES}`,
+          host: `host-${i % 50}`,
+          labels: { team: `t${(i % RULES) % 10}`, service: 'nginx', n: String(i) },
+        });
+        res = await request(`${server.url}/v1/alerts/generic`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${server.key}`, 'content-type': 'application/json' },
+          body,
+          dispatcher: server.dispatcher,
+        });
+      }
+      const text = await res.body.text();
+      if (res.statusCode !== 200 && res.statusCode !== 201)
+        throw new Error(`${kind}: HTTP ${res.statusCode} ${text}`);
+      if (kind === 'ingest' && JSON.parse(text).alerts[0].decisions[0]?.status === 'decided') decided++;
+      ok++;
+    }
+  };
+  const t0 = Date.now();
+  await Promise.all(Array.from({ length: CLIENTS }, worker));
+  return { rps: ok / ((Date.now() - t0) / 1000), decided, ok };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+async function measure(label, server) {
+  const noop = [];
+  const ingest = [];
+  let decided = 0;
+  let sent = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    noop.push((await load(server, 'noop')).rps);
+    const res = await load(server, 'ingest');
+    ingest.push(res.rps);
+    decided += res.decided;
+    sent += res.ok;
+  }
+  const ref = median(noop);
+  const got = median(ingest);
+  const ratio = got / ref;
+  console.log(
+    `${label}: reference (authenticated no-op) ${ref.toFixed(0)} req/s; ingest+evaluate against ${RULES} rules ${got.toFixed(0)} alerts/s; ratio ${ratio.toFixed(2)}x; ${decided}/${sent} decided`,
+  );
+  console.log(
+    `  target ingest >= ${TARGET_RATIO}x the no-op rate: ${ratio >= TARGET_RATIO ? 'met' : 'NOT MET'}`,
+  );
+  if (decided !== sent) console.log('  NOT MET: every alert should have led to one decided run');
+  return ratio >= TARGET_RATIO && decided === sent;
+}
+
+console.log(
+  `POST /v1/alerts/generic over TLS, ${CLIENTS} clients, ${ROUNDS} alternating rounds of ${SECONDS} s (medians)`,
+);
+let allMet = true;
+const sqlite = await setUp('sqlite');
+try {
+  allMet = (await measure('SQLite', sqlite)) && allMet;
+} finally {
+  await stop(sqlite.child);
+  await sqlite.dispatcher.close();
+}
+
+const Client = pg.Client ?? pg.default.Client;
+const name = `neptune_bench_${randomBytes(6).toString('hex')}`;
+let admin;
+try {
+  admin = new Client({ connectionString: PG_BASE });
+  await admin.connect();
+} catch (error) {
+  console.log(`PostgreSQL skipped: cannot connect to ${PG_BASE} (${error.message})`);
+  admin = undefined;
+}
+if (admin) {
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_BASE);
+  url.pathname = `/${name}`;
+  const server = await setUp('postgres', url.toString());
+  try {
+    allMet = (await measure('PostgreSQL', server)) && allMet;
+  } finally {
+    await stop(server.child);
+    await server.dispatcher.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+process.exitCode = 0;
+if (!allMet) console.log('some targets NOT MET (see above)');
