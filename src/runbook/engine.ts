@@ -67,7 +67,8 @@ export function fingerprints(findings: Omit<Finding, 'fingerprint'>[], lines: st
     const key = `${f.ruleId}\u0000${f.file}\u0000${lineText}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
-    return createHash('sha256').update(`${key}\u0000${n}`).digest('hex').slice(0, 32);
+    // the first 16 bytes in hex: a flat 32-character string, not a slice that keeps the 64-character one alive
+    return createHash('sha256').update(`${key}\u0000${n}`).digest().toString('hex', 0, 16);
   });
 }
 
