@@ -5,7 +5,7 @@
  * tens of MB keeps the peak near the live set. This is scoped to `runbook lint` (decision 0207): it exposes `gc` through V8's runtime
  * flags instead of a process-wide `--max-semi-space-size` (the server runs in the same binary).
  */
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 let collect: (() => void) | null | undefined;
@@ -32,10 +32,11 @@ export function heapGuard(period: number, slackMb: number): () => void {
   const slack = slackMb * 1024 * 1024;
   return () => {
     if (++n % period !== 0) return;
-    if (process.memoryUsage().heapUsed < live + slack) return;
+    // (the heap's own statistics: process.memoryUsage() also reads the RSS from /proc)
+    if (getHeapStatistics().used_heap_size < live + slack) return;
     const gc = gcFunction();
     if (!gc) return;
     gc();
-    live = process.memoryUsage().heapUsed;
+    live = getHeapStatistics().used_heap_size;
   };
 }
