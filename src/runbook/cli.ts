@@ -5,14 +5,17 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { configError, fromFsError, isNeptuneError, usageError } from '../core/errors';
-import { writeFileAtomic } from '../core/fs';
+import { openAtomicWriter, writeFileAtomic } from '../core/fs';
 import type { Output } from '../core/output';
 import { type LintConfig, loadConfig } from './config';
+import { heapGuard } from './gc';
 import { baselineText, failsOn, type LintReport, lintRun, parseBaseline } from './lint';
 import { durationSeconds } from './manifest';
 import { PROFILE_NAMES, profile as profileOf } from './profiles';
 import { FORMAT_NAMES, githubSummary, REPORTERS } from './reporters/index';
-import { jsonDocument } from './reporters/json';
+import { jsonChunks, jsonDocument } from './reporters/json';
+import { textChunks } from './reporters/text';
+import type { ReportInput } from './reporters/types';
 import { findRule, RULES } from './rules/index';
 import { MANIFEST_SCHEMA } from './schema';
 import { type SelectionInput, select } from './selection';
@@ -284,6 +287,28 @@ export async function runLintCommand(input: LintCommandInput): Promise<unknown> 
   return undefined;
 }
 
+/** Formats that can be written in pieces (the large ones). */
+const STREAMED: Record<string, (input: ReportInput) => Iterable<string>> = {
+  json: jsonChunks,
+  text: textChunks,
+};
+
+/** Joins small pieces into writes of about 64 KiB. */
+function* batched(chunks: Iterable<string>): Generator<string> {
+  // a large report's pieces are garbage as soon as they are written: collect them (decision 0207)
+  const tick = heapGuard(1, 32);
+  let buffer = '';
+  for (const chunk of chunks) {
+    buffer += chunk;
+    if (buffer.length >= 65536) {
+      tick();
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer !== '') yield buffer;
+}
+
 async function render(
   report: LintReport,
   destinations: Destination[],
@@ -298,8 +323,21 @@ async function render(
   };
   for (const d of destinations) {
     const reporter = REPORTERS[d.format]!;
+    const chunks = STREAMED[d.format];
     if (d.file === null) {
-      input.output.write(reporter({ ...reportInput, style: input.output.style }));
+      const styled = { ...reportInput, style: input.output.style };
+      if (chunks) for (const chunk of batched(chunks(styled))) input.output.write(chunk);
+      else input.output.write(reporter(styled));
+    } else if (chunks) {
+      // large reports go to the file while they are produced (decision 0206)
+      const writer = await openAtomicWriter(path.resolve(input.cwd, d.file));
+      try {
+        for (const chunk of batched(chunks(reportInput))) await writer.write(chunk);
+        await writer.commit();
+      } catch (error) {
+        await writer.abort();
+        throw error;
+      }
     } else {
       await writeFileAtomic(path.resolve(input.cwd, d.file), reporter(reportInput));
     }

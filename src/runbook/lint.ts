@@ -10,6 +10,7 @@ import { fromFsError, inputMissing } from '../core/errors';
 import { writeFileAtomic } from '../core/fs';
 import { compareFindings, directivesFor, fingerprints, lintText, rangeOf } from './engine';
 import { fixText, unifiedDiff } from './fix';
+import { heapGuard } from './gc';
 import type { Selection } from './selection';
 import { type ScComment, type ScInput, scSeverity, shellcheckFiles } from './shellcheck';
 import { type Finding, type LintSettings, type RuleContext, SEVERITY_RANK, type Severity } from './types';
@@ -58,6 +59,9 @@ export interface LintReport {
   /** The text of every file with findings (for code frames). */
   sources: Map<string, string>;
 }
+
+/** Heap growth (MB) that triggers a full collection in a large run. */
+const GC_SLACK_MB = Number(process.env.NEPTUNE_LINT_GC_SLACK ?? 48);
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', '.neptune']);
 const RUNBOOK_EXT = /\.(sh|bash|ksh|dash|py)$/i;
@@ -190,7 +194,10 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
   const linted: Linted[] = [];
   const diffs: { file: string; diff: string }[] = [];
   const fixed: string[] = [];
+  // runs of a few files never collect; large ones stay near their live set (decision 0207)
+  const tick = targets.length >= 100 ? heapGuard(25, GC_SLACK_MB) : () => {};
   for (const t of targets) {
+    tick();
     const original = await t.text();
     const sidecar = t.abs ? await readSidecar(t.abs, io, sidecars) : null;
     let result = await lintText(t.display, original, sidecar, engine);
@@ -220,9 +227,8 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
       changed: text !== original,
       findings: result.findings,
       // the tree and models are large: keep them only for the ShellCheck merge
-      context: options.shellcheck
-        ? result.context
-        : { ...result.context, tree: null, shell: null, python: null },
+      // (10,000 files are held until the report is sorted: keep what the ShellCheck merge reads, nothing more)
+      context: options.shellcheck ? result.context : slimContext(result.context),
     });
   }
 
@@ -241,6 +247,23 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
   const sources = new Map<string, string>();
   for (const l of linted) if (l.findings.length > 0) sources.set(l.display, l.text);
   return { files: linted.map((l) => l.display).sort(), findings: all, diffs, fixed, sources };
+}
+
+function slimContext(ctx: RuleContext): RuleContext {
+  return {
+    file: ctx.file,
+    text: ctx.text,
+    language: ctx.language,
+    shebang: ctx.shebang,
+    manifest: null,
+    manifestSpan: null,
+    manifestProblems: [],
+    tree: null,
+    shell: null,
+    python: null,
+    settings: ctx.settings,
+    lineStarts: [],
+  };
 }
 
 async function addShellcheck(

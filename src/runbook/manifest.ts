@@ -5,6 +5,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { MANIFEST_SCHEMA } from './schema';
+import { parseSimpleYaml } from './simple-yaml';
 import type { ManifestProblem } from './types';
 
 export interface ParamSpec {
@@ -88,6 +89,17 @@ function validate(value: unknown): ErrorObject[] {
 
 /** Parses manifest YAML. `base` is the offset of the YAML text in the runbook (0 for a sidecar). */
 export function parseManifest(yamlText: string, base: number, inline: boolean): ManifestResult {
+  // the fast path: plain nested mappings that validate need no YAML document (positions only matter for problems)
+  const simple = parseSimpleYaml(yamlText);
+  if (simple !== undefined) {
+    const value = (inline ? simple.neptune : simple) ?? {};
+    if (typeof value === 'object' && validate(value).length === 0)
+      return {
+        manifest: value as Manifest,
+        span: inline ? { start: base, end: base + yamlText.length } : null,
+        problems: [],
+      };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const span = inline ? { start: base, end: base + yamlText.length } : null;

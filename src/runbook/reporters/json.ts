@@ -1,29 +1,60 @@
 /** json: the versioned machine format; suppressed findings are included with their `suppression`. */
 import { tally } from '../lint';
+import type { Finding } from '../types';
 import { type Reporter, TOOL_NAME } from './types';
 
 export const JSON_FORMAT_VERSION = 1;
 
-export function jsonDocument({ report, version, profile }: Parameters<Reporter>[0]) {
+function head({ report, version, profile }: Parameters<Reporter>[0]) {
   return {
     version: JSON_FORMAT_VERSION,
     tool: { name: TOOL_NAME, version },
     profile,
     files: report.files,
     summary: { files: report.files.length, ...tally(report.findings) },
-    findings: report.findings.map((f) => ({
-      ruleId: f.ruleId,
-      ruleName: f.ruleName,
-      severity: f.severity,
-      message: f.message,
-      file: f.file,
-      range: f.range,
-      ...(f.fix ? { fix: { description: f.fix.description, safe: f.fix.safe, edits: f.fix.edits } } : {}),
-      fingerprint: f.fingerprint,
-      source: f.source,
-      ...(f.suppression ? { suppression: f.suppression } : {}),
-    })),
   };
 }
 
-export const json: Reporter = (input) => `${JSON.stringify(jsonDocument(input), null, 2)}\n`;
+export function jsonDocument(input: Parameters<Reporter>[0]) {
+  return { ...head(input), findings: input.report.findings.map(jsonFinding) };
+}
+
+function jsonFinding(f: Finding) {
+  return {
+    ruleId: f.ruleId,
+    ruleName: f.ruleName,
+    severity: f.severity,
+    message: f.message,
+    file: f.file,
+    range: f.range,
+    ...(f.fix ? { fix: { description: f.fix.description, safe: f.fix.safe, edits: f.fix.edits } } : {}),
+    fingerprint: f.fingerprint,
+    source: f.source,
+    ...(f.suppression ? { suppression: f.suppression } : {}),
+  };
+}
+
+/**
+ * The document in pieces, byte for byte what JSON.stringify(jsonDocument(input), null, 2) gives: the head, then
+ * the findings in batches, so 10,000 files never become one document and one string (decision 0206).
+ */
+export function* jsonChunks(input: Parameters<Reporter>[0]): Generator<string> {
+  const findings = input.report.findings;
+  const top = JSON.stringify({ ...head(input), findings: [] }, null, 2);
+  if (findings.length === 0) {
+    yield `${top}\n`;
+    return;
+  }
+  // `findings` is the last key: open its array instead of the empty one
+  yield `${top.slice(0, top.length - '[]\n}'.length)}[\n`;
+  const BATCH = 500;
+  for (let i = 0; i < findings.length; i += BATCH) {
+    const part: string[] = [];
+    for (let j = i; j < Math.min(i + BATCH, findings.length); j++)
+      part.push(`    ${JSON.stringify(jsonFinding(findings[j]!), null, 2).replace(/\n/g, '\n    ')}`);
+    yield part.join(',\n') + (i + BATCH < findings.length ? ',\n' : '\n');
+  }
+  yield '  ]\n}\n';
+}
+
+export const json: Reporter = (input) => [...jsonChunks(input)].join('');

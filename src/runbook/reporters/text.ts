@@ -2,11 +2,10 @@
 import { Chalk } from 'chalk';
 import { tally } from '../lint';
 import type { Finding } from '../types';
-import { open, type Reporter, ruleUrl } from './types';
+import { open, type Reporter, type ReportInput, ruleUrl } from './types';
 
-function frame(f: Finding, source: string | undefined): string[] {
-  if (source === undefined) return [];
-  const lines = source.split('\n');
+function frame(f: Finding, lines: string[] | undefined): string[] {
+  if (lines === undefined) return [];
   const line = (lines[f.range.startLine - 1] ?? '').replace(/\r$/, '');
   if (line.trim() === '') return [];
   const shown = line.replace(/\t/g, ' ');
@@ -18,16 +17,29 @@ function frame(f: Finding, source: string | undefined): string[] {
   return [`      ${shown}`, `      ${pad}${'^'.repeat(Math.min(width, Math.max(1, shown.length)))}`];
 }
 
-export const text: Reporter = ({ report, style }) => {
+/**
+ * The text report in pieces (one per file, then the summary), so a large run is written while it is produced
+ * instead of held as one string; `text` joins them.
+ */
+export function* textChunks({ report, style }: ReportInput): Generator<string> {
   const s = style ?? new Chalk({ level: 0 });
   const findings = open(report.findings);
-  const out: string[] = [];
+  let out: string[] = [];
   let current: string | null = null;
+  let lines: string[] | undefined;
+  let any = false;
   for (const f of findings) {
     if (f.file !== current) {
-      if (current !== null) out.push('');
+      if (current !== null) {
+        out.push('');
+        yield `${out.join('\n')}\n`;
+        out = [];
+      }
       out.push(s.underline(f.file));
       current = f.file;
+      // split each source once per file, not once per finding
+      lines = report.sources.get(f.file)?.split('\n');
+      any = true;
     }
     const sev =
       f.severity === 'error'
@@ -37,12 +49,12 @@ export const text: Reporter = ({ report, style }) => {
           : s.blue('info   ');
     const where = `${f.range.startLine}:${f.range.startColumn}`.padEnd(7);
     out.push(`  ${s.dim(where)} ${sev}  ${f.message}  ${s.dim(`${f.ruleId} ${ruleUrl(f.ruleId)}`)}`);
-    out.push(...frame(f, report.sources.get(f.file)).map((l) => s.dim(l)));
+    for (const l of frame(f, lines)) out.push(s.dim(l));
   }
   const t = tally(report.findings);
   const total = t.error + t.warning + t.info;
   const fixable = findings.filter((f) => f.fix?.safe).length;
-  if (out.length > 0) out.push('');
+  if (any) out.push('');
   const files = `${report.files.length} file${report.files.length === 1 ? '' : 's'}`;
   const summary =
     total === 0
@@ -56,5 +68,7 @@ export const text: Reporter = ({ report, style }) => {
     (total === 0 ? s.green(summary) : t.error > 0 ? s.red(summary) : s.yellow(summary)) +
       (extras.length > 0 ? `; ${extras.join('; ')}` : ''),
   );
-  return `${out.join('\n')}\n`;
-};
+  yield `${out.join('\n')}\n`;
+}
+
+export const text: Reporter = (input) => [...textChunks(input)].join('');
