@@ -10,10 +10,14 @@ import { ENDPOINTS, type Endpoint, type EndpointName } from '../api/endpoints';
 import { openApiDocument } from '../api/openapi';
 import { authenticate, type Caller, requireScope } from './auth';
 import type { AuditSink, Handler, ServerContext } from './context';
+import { agentApi } from './dispatch/agent-api';
+import { Dispatch, intervalHintsFromEnv, registerDispatch } from './dispatch/dispatch';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
 import { Metrics } from './metrics';
+import { actionOutput, cancelAction, createRun, listActions, showAction } from './routes/actions';
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from './routes/apikeys';
 import { deviceApprove, deviceCode, devicePage, deviceToken } from './routes/device';
+import { createEnrollmentToken, listHosts, showHost } from './routes/hosts';
 import { acceptInvitation, logout, whoami } from './routes/session';
 import { inviteUser, listUsers, removeUser, setUserRole } from './routes/users';
 import type { Store } from './store/store';
@@ -34,6 +38,14 @@ const HANDLERS: Record<EndpointName, Handler> = {
   deviceCode,
   deviceToken,
   deviceApprove,
+  createEnrollmentToken,
+  listHosts,
+  showHost,
+  createRun,
+  listActions,
+  showAction,
+  actionOutput,
+  cancelAction,
 };
 
 /** Request bodies are small JSON documents; anything larger is refused before it is read. */
@@ -52,6 +64,9 @@ export interface BuildOptions {
   https?: HttpsOptions;
   /** True while the process is shutting down: /readyz answers 503 so load balancers drain it. */
   draining?: () => boolean;
+  /** The store's engine (dispatch claims with SKIP LOCKED on PostgreSQL). Default sqlite. */
+  engine?: 'sqlite' | 'postgres';
+  env?: NodeJS.ProcessEnv;
 }
 
 declare module 'fastify' {
@@ -157,5 +172,14 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     return metrics.registry.metrics();
   });
   await app.register(async (child) => devicePage(child, ctx));
+  const dispatch = new Dispatch(
+    options.store,
+    options.engine ?? 'sqlite',
+    intervalHintsFromEnv(options.env),
+    now,
+    ctx.audit,
+  );
+  registerDispatch(dispatch);
+  await app.register(async (child) => agentApi(child, ctx, dispatch));
   return app;
 }

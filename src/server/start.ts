@@ -86,6 +86,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       limits: options.limits,
       https: { cert, key },
       draining: () => draining,
+      engine: opened.engine,
+      env: options.env,
       logger: {
         level: options.logLevel ?? 'info',
         stream: options.logStream ?? process.stderr,

@@ -4,6 +4,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
+import { agentsMigration } from '../dispatch/migration';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -95,7 +96,7 @@ const initial = (engine: Engine): Migration => ({
 });
 
 export function migrations(engine: Engine): Record<string, Migration> {
-  return { '0001_initial': initial(engine) };
+  return { '0001_initial': initial(engine), '0002_agents': agentsMigration(engine) };
 }
 
 export function migrator(db: Kysely<unknown>, engine: Engine): Migrator {
