@@ -3,7 +3,13 @@
  * users type a space: `neptune allowlist check`. A topic appears here only when its commands work.
  */
 import type { Command } from '@oclif/core';
+import ActionsCancel from './commands/actions/cancel';
+import ActionsList from './commands/actions/list';
+import ActionsLogs from './commands/actions/logs';
+import ActionsShow from './commands/actions/show';
+import AgentEnroll from './commands/agent/enroll';
 import AgentInstall from './commands/agent/install';
+import AgentStart from './commands/agent/start';
 import AgentStatus from './commands/agent/status';
 import AgentUninstall from './commands/agent/uninstall';
 import AllowlistCheck from './commands/allowlist/check';
@@ -16,11 +22,15 @@ import ApikeysRevoke from './commands/apikeys/revoke';
 import ApikeysRotate from './commands/apikeys/rotate';
 import AuditVerify from './commands/audit/verify';
 import Autocomplete from './commands/autocomplete';
+import HostsList from './commands/hosts/list';
+import HostsShow from './commands/hosts/show';
+import HostsTokenCreate from './commands/hosts/token/create';
 import Login from './commands/login';
 import Logout from './commands/logout';
 import ProfilesList from './commands/profiles/list';
 import ProfilesRemove from './commands/profiles/remove';
 import ProfilesUse from './commands/profiles/use';
+import Run from './commands/run';
 import RunbookKeygen from './commands/runbook/keygen';
 import RunbookLint from './commands/runbook/lint';
 import RunbookNew from './commands/runbook/new';
@@ -71,4 +81,14 @@ export const COMMANDS: Record<string, Command.Class> = {
   'users:remove': UsersRemove,
   'users:set-role': UsersSetRole,
   whoami: Whoami,
+  'agent:enroll': AgentEnroll,
+  'agent:start': AgentStart,
+  'hosts:token:create': HostsTokenCreate,
+  'hosts:list': HostsList,
+  'hosts:show': HostsShow,
+  run: Run,
+  'actions:list': ActionsList,
+  'actions:show': ActionsShow,
+  'actions:logs': ActionsLogs,
+  'actions:cancel': ActionsCancel,
 };
