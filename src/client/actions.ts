@@ -150,7 +150,10 @@ export class Prefixer {
   ) {}
 
   push(host: string, text: string): void {
-    if (!this.prefix) return this.write(text);
+    if (!this.prefix) {
+      this.write(text);
+      return;
+    }
     const all = (this.partial.get(host) ?? '') + text;
     const lines = all.split('\n');
     this.partial.set(host, lines.pop() ?? '');

@@ -9,8 +9,10 @@ import type { Engine } from '../store/migrations';
 
 export const agentsMigration = (engine: Engine): Migration => ({
   async up(db: Kysely<unknown>) {
+    // Message ids must never be reused (the agent's cursor acknowledges everything up to an id): AUTOINCREMENT on
+    // SQLite (a plain rowid reuses the highest id once it is deleted), an identity column on PostgreSQL.
     const serial = (c: ColumnDefinitionBuilder) =>
-      engine === 'postgres' ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey();
+      engine === 'postgres' ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement();
     const idType = engine === 'postgres' ? sql`bigint` : sql`integer`;
     await db.schema
       .createTable('enrollment_tokens')
