@@ -16,8 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listeningSockets } from '../src/agent/sockets';
 import { AgentKey } from '../src/agent/identity';
+import { listeningSockets } from '../src/agent/sockets';
 import { AgentApiError, AgentTransport } from '../src/agent/transport';
 import { HttpClient } from '../src/core/http';
 import { BIN, cliEnv, runCli, tempHome } from './helpers/cli';
@@ -126,9 +126,12 @@ describe('agent end to end: server, two agents, run, actions', () => {
       startAgent(name, stateDir, [...extra]);
     }
     // A third enrollment with the same (two-use) token is refused.
-    const third = await cli(['agent', 'enroll', '--state-dir', path.join(work, 'web-3'), '--allow-unsigned'], {
-      NEPTUNE_AGENT_ENROLL_TOKEN: token.body.token,
-    });
+    const third = await cli(
+      ['agent', 'enroll', '--state-dir', path.join(work, 'web-3'), '--allow-unsigned'],
+      {
+        NEPTUNE_AGENT_ENROLL_TOKEN: token.body.token,
+      },
+    );
     expect(third.code).toBe(77);
     expect(third.stderr).toMatch(/enrollment token is not valid/);
     expect(third.stderr).not.toMatch(/\n\s+at /);
@@ -139,7 +142,8 @@ describe('agent end to end: server, two agents, run, actions', () => {
   }, 240_000);
 
   afterAll(async () => {
-    for (const a of agents) if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
+    for (const a of agents)
+      if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
     await server?.dispose();
   });
 
@@ -179,8 +183,21 @@ describe('agent end to end: server, two agents, run, actions', () => {
   it(
     'run --wait on both hosts: output per host, parameters as NP_*, exit 0; a failing host makes it exit 1',
     async () => {
-      const file = script('hello.sh', '#!/bin/sh\necho "hello $NP_WHO from $(hostname)"\necho "to stderr" >&2\n');
-      const ok = await json(['run', file, '--tag', 'web', '--param', 'who=ops; rm -rf /', '--timeout', '1m', '--wait']);
+      const file = script(
+        'hello.sh',
+        '#!/bin/sh\necho "hello $NP_WHO from $(hostname)"\necho "to stderr" >&2\n',
+      );
+      const ok = await json([
+        'run',
+        file,
+        '--tag',
+        'web',
+        '--param',
+        'who=ops; rm -rf /',
+        '--timeout',
+        '1m',
+        '--wait',
+      ]);
       expect(ok.code, ok.stderr).toBe(0);
       const results = ok.body.actions as any[];
       expect(results.map((r) => r.host).sort()).toEqual(['web-1', 'web-2']);
@@ -217,8 +234,12 @@ describe('agent end to end: server, two agents, run, actions', () => {
       const file = script('long.sh', `#!/bin/sh\necho $$ > ${marker}\nsleep 300\n`);
       const created = await json(['run', file, '--host', 'web-1']);
       const id = created.body.actions[0].id as string;
-      await until('the long action runs', async () => ((await action(id)).status === 'running' ? true : undefined));
-      const pid = Number(await until('its pid', async () => readFileSync(marker, 'utf8').trim() || undefined));
+      await until('the long action runs', async () =>
+        (await action(id)).status === 'running' ? true : undefined,
+      );
+      const pid = Number(
+        await until('its pid', async () => readFileSync(marker, 'utf8').trim() || undefined),
+      );
       const cancelled = await json(['actions', 'cancel', id]);
       expect(cancelled.code).toBe(0);
       const final = await until('cancelled', async () => {
@@ -239,7 +260,17 @@ describe('agent end to end: server, two agents, run, actions', () => {
         'stubborn.sh',
         `#!/bin/sh\ntrap '' TERM\nsh -c "trap '' TERM; sleep 300" &\necho "$$ $!" > ${marker}\nwhile true; do sleep 1; done\n`,
       );
-      const r = await json(['run', file, '--host', 'web-2', '--timeout', '2s', '--kill-grace', '1s', '--wait']);
+      const r = await json([
+        'run',
+        file,
+        '--host',
+        'web-2',
+        '--timeout',
+        '2s',
+        '--kill-grace',
+        '1s',
+        '--wait',
+      ]);
       expect(r.code).toBe(1);
       expect(r.body.actions[0].status).toBe('timeout');
       for (const pid of readFileSync(marker, 'utf8').trim().split(' ').map(Number)) {
@@ -273,7 +304,9 @@ describe('agent end to end: server, two agents, run, actions', () => {
       const file = script('slow.sh', '#!/bin/sh\necho before\nsleep 3\necho after\n');
       const created = await json(['run', file, '--host', 'web-1']);
       const id = created.body.actions[0].id as string;
-      await until('the slow action runs', async () => ((await action(id)).status === 'running' ? true : undefined));
+      await until('the slow action runs', async () =>
+        (await action(id)).status === 'running' ? true : undefined,
+      );
       expect((await server.stop('SIGKILL')).signal).toBe('SIGKILL');
       await sleep(4000); // the action finishes while the server is down; the agent keeps its result in the spool
       await server.restart();
@@ -295,7 +328,12 @@ describe('agent end to end: server, two agents, run, actions', () => {
   it(
     'credentials do not cross: user keys are refused by the agent API, agent tokens by the user API; a conflicting finish is 409 and audited',
     async () => {
-      const http = new HttpClient({ baseUrl: server.url, caFile: server.caFile, userAgent: 'test', retries: 0 });
+      const http = new HttpClient({
+        baseUrl: server.url,
+        caFile: server.caFile,
+        userAgent: 'test',
+        retries: 0,
+      });
       const poll = await http.request({
         method: 'POST',
         url: '/agent/v1/poll',
@@ -316,7 +354,9 @@ describe('agent end to end: server, two agents, run, actions', () => {
         key,
       });
       // An agent access token on the user API.
-      await transport.call('heartbeat', { json: { sentAt: new Date().toISOString(), running: [], spoolBytes: 0 } });
+      await transport.call('heartbeat', {
+        json: { sentAt: new Date().toISOString(), running: [], spoolBytes: 0 },
+      });
       const token = (transport as unknown as { token: { value: string } }).token.value;
       expect(token).toMatch(/^nepa_/);
       const whoami = await http.request({ url: '/v1/whoami', headers: { authorization: `Bearer ${token}` } });
@@ -376,7 +416,9 @@ describe('agent end to end: server, two agents, run, actions', () => {
       const file = script('drain.sh', '#!/bin/sh\nsleep 2\necho drained-ok\n');
       const created = await json(['run', file, '--host', 'web-2']);
       const id = created.body.actions[0].id as string;
-      await until('the action runs', async () => ((await action(id)).status === 'running' ? true : undefined));
+      await until('the action runs', async () =>
+        (await action(id)).status === 'running' ? true : undefined,
+      );
       const a = agents[1]!;
       a.child.kill('SIGTERM');
       const exit = await a.exited;
