@@ -21,7 +21,7 @@ import { listeningSockets } from '../src/agent/sockets';
 import { AgentApiError, AgentTransport } from '../src/agent/transport';
 import { HttpClient } from '../src/core/http';
 import { BIN, cliEnv, runCli, tempHome } from './helpers/cli';
-import { type StartedServer, startServer } from './helpers/server';
+import { POSTGRES_SKIP_REASON, type StartedServer, startServer, testEngines } from './helpers/server';
 
 const T = 120_000;
 
@@ -438,6 +438,71 @@ describe('agent end to end: server, two agents, run, actions', () => {
       expect(a.logs()).toContain('"msg":"draining: no new work"');
       const host = (await json(['hosts', 'show', 'web-2'])).body;
       expect(host.status).toBe('offline');
+    },
+    T,
+  );
+});
+
+// PostgreSQL: two `server start` replicas on one database. The agent polls replica A; the run is created on
+// replica B; the claim (FOR UPDATE SKIP LOCKED) and the wake-up (LISTEN/NOTIFY) cross replicas.
+const pgEngines = testEngines().filter((e) => e === 'postgres');
+if (pgEngines.length === 0) console.log(`dispatch across replicas skipped: ${POSTGRES_SKIP_REASON}`);
+describe.each(pgEngines)('dispatch across replicas on %s', (engine) => {
+  let server: StartedServer;
+  let replica: { url: string; stop(): Promise<void> };
+  let agent: ChildProcess | undefined;
+  afterAll(async () => {
+    agent?.kill('SIGKILL');
+    await replica?.stop();
+    await server?.dispose();
+  });
+
+  it(
+    'a run created on one replica is executed by an agent polling the other',
+    async () => {
+      server = await startServer({ engine });
+      replica = await server.startReplica();
+      const home = tempHome();
+      const work = mkdtempSync(path.join(os.tmpdir(), 'neptune-dispatch-pg-'));
+      const base = {
+        NEPTUNE_CA_FILE: server.caFile,
+        NEPTUNE_TOKEN: server.apiKey,
+        NEPTUNE_AGENT_IMDS: 'off',
+      };
+      const onA = { ...base, NEPTUNE_API_URL: server.url };
+      const onB = { ...base, NEPTUNE_API_URL: replica.url };
+      const token = JSON.parse(
+        (await runCli(['hosts', 'token', 'create', '--json'], { env: onA, home })).stdout,
+      ).token;
+      const stateDir = path.join(work, 'pg-1');
+      const enrolled = await runCli(
+        ['agent', 'enroll', '--state-dir', stateDir, '--hostname', 'pg-1', '--allow-unsigned'],
+        {
+          env: { ...onA, NEPTUNE_AGENT_ENROLL_TOKEN: token },
+          home,
+        },
+      );
+      expect(enrolled.code, enrolled.stderr).toBe(0);
+      agent = spawn(BIN, ['agent', 'start', '--state-dir', stateDir], {
+        env: cliEnv(home, {
+          NEPTUNE_AGENT_START_DELAY: '0',
+          NEPTUNE_AGENT_CONFIG: path.join(work, 'none.yaml'),
+        }),
+        stdio: 'ignore',
+      });
+      await until('the agent is online', async () => {
+        const r = await runCli(['hosts', 'show', 'pg-1', '--json'], { env: onB, home });
+        return r.code === 0 && JSON.parse(r.stdout).status === 'online' ? true : undefined;
+      });
+      const file = path.join(work, 'hello.sh');
+      writeFileSync(file, 'echo "hello across replicas"\n');
+      const r = await runCli(['run', file, '--host', 'pg-1', '--wait', '--json'], {
+        env: onB,
+        home,
+        timeoutMs: T,
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).actions[0].output).toContain('hello across replicas');
     },
     T,
   );

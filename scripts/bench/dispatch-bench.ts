@@ -14,7 +14,7 @@ import path from 'node:path';
 import { HttpClient } from '../../src/core/http';
 
 const ACTIONS = Number(process.env.BENCH_ACTIONS ?? 1000);
-const RATE = Number(process.env.BENCH_RATE ?? 20);
+const RATE = Number(process.env.BENCH_RATE ?? 10);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 40);
 const root = path.resolve(import.meta.dirname, '..', '..');
 const bin = path.join(root, 'bin', 'neptune');

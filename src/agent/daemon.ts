@@ -262,6 +262,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     process.on('SIGINT', onSignal);
   }
 
+  // Reports go out in the background, in order per action, so that a poll with many assignments is not held up by
+  // one round trip per ack: the local part (trust check, ledger claim, spawn) stays in message order.
+  const report = (actionId: string, fn: () => Promise<unknown>) => {
+    void fn().catch((error: unknown) =>
+      log.warn('could not report to the server', { actionId, error: String(error) }),
+    );
+  };
+
   const handleAssign = async (message: AssignMessage) => {
     const actionId = message.action.actionId;
     const prepared = await prepareAssignment(message.action, {
@@ -270,18 +278,20 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     });
     if (!prepared.ok) {
       log.warn('action refused', { actionId, reason: prepared.rejectReason, message: prepared.message });
-      await transport.ack(actionId, {
-        decision: 'reject',
-        reason: prepared.rejectReason,
-        message: prepared.message.slice(0, 500),
-      });
+      report(actionId, () =>
+        transport.ack(actionId, {
+          decision: 'reject',
+          reason: prepared.rejectReason,
+          message: prepared.message.slice(0, 500),
+        }),
+      );
       return;
     }
     const submission = await runner.submit(prepared.assignment);
     switch (submission.outcome) {
       case 'duplicate':
         log.info('redelivered action answered from the ledger', { actionId, known: submission.known });
-        await transport.ack(actionId, { decision: 'duplicate', known: submission.known });
+        report(actionId, () => transport.ack(actionId, { decision: 'duplicate', known: submission.known }));
         uploader.notify();
         return;
       case 'refused':
@@ -291,22 +301,28 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           reason: submission.rejectReason,
           message: submission.message,
         });
-        await transport.ack(actionId, {
-          decision: 'reject',
-          reason: submission.rejectReason,
-          message: submission.message.slice(0, 500),
-        });
+        report(actionId, () =>
+          transport.ack(actionId, {
+            decision: 'reject',
+            reason: submission.rejectReason,
+            message: submission.message.slice(0, 500),
+          }),
+        );
         uploader.notify();
         return;
-      case 'accepted':
+      case 'accepted': {
         log.info('action accepted', { actionId, runbook: prepared.assignment.runbook?.name });
-        await transport.ack(actionId, { decision: 'accept' });
-        await transport.start(actionId, new Date().toISOString()).catch(() => {});
+        const startedAt = new Date().toISOString();
+        report(actionId, async () => {
+          await transport.ack(actionId, { decision: 'accept' });
+          await transport.start(actionId, startedAt);
+        });
         void submission.finished.then((record) => {
           log.info('action finished', { actionId, status: record.status, exitCode: record.exitCode });
           uploader.notify();
         });
         return;
+      }
     }
   };
 

@@ -79,8 +79,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let app: FastifyInstance;
   try {
     await checkSchema(opened.db as never, opened.engine);
+    const store = new Store(opened.db);
     app = await build({
-      store: new Store(opened.db),
+      store,
       version: options.version,
       metrics,
       limits: options.limits,
@@ -94,6 +95,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         redact: ['req.headers.authorization'],
       },
     });
+    if (opened.engine === 'postgres') {
+      const { dispatchOf, listenForWakeUps } = await import('./dispatch/dispatch');
+      const url = options.databaseUrl ?? config.databaseUrl;
+      const stopListening = url
+        ? await listenForWakeUps(url, dispatchOf(store), (error) =>
+            app.log.warn({ err: error }, 'dispatch LISTEN connection failed'),
+          )
+        : async () => {};
+      app.addHook('onClose', stopListening);
+    }
     app.addHook('onClose', async () => {
       await opened.close();
       if (pidFile) await rm(pidFile, { force: true });

@@ -8,7 +8,7 @@
  * and re-checks the database every RECHECK_MS, so a run created on another replica is delivered within that time.
  */
 import { createHash, createPublicKey, randomBytes, randomUUID, verify } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { canonicalJson } from '../../agent/identity';
 import {
   ACCESS_TOKEN_LIFETIME_SECONDS,
@@ -42,6 +42,8 @@ import type { Store } from '../store/store';
 import { hashSecret } from '../tokens';
 
 export const RECHECK_MS = 1000;
+/** The PostgreSQL NOTIFY channel that wakes parked polls on every replica; the payload is the agent id. */
+export const WAKE_CHANNEL = 'neptune_dispatch';
 export const DEFAULT_OUTPUT_CAP_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_KILL_GRACE_SECONDS = 10;
 /** An action not started within this time after `run` is not started any more (ack `expired`). */
@@ -203,6 +205,14 @@ export class Dispatch {
     private readonly audit: AuditSink,
   ) {
     this.db = store.db as unknown as Kysely<DispatchDatabase>;
+  }
+
+  /** Wakes the agent's parked poll here and, on PostgreSQL, on every replica (NOTIFY; see listenForWakeUps). */
+  private async wake(agentId: string): Promise<void> {
+    this.notifier.notify(agentId);
+    if (this.engine === 'postgres') {
+      await sql`select pg_notify(${WAKE_CHANNEL}, ${agentId})`.execute(this.db).catch(() => {});
+    }
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -826,7 +836,7 @@ export class Dispatch {
         signed: body.runbook.signature !== null,
       },
     });
-    for (const row of rows) this.notifier.notify(row.agent_id);
+    for (const agentId of new Set(rows.map((r) => r.agent_id))) await this.wake(agentId);
     const names = new Map(agents.map((a) => [a.id, a.hostname]));
     return rows.map((r) => this.toAction(r, names.get(r.agent_id) ?? r.agent_id));
   }
@@ -914,7 +924,7 @@ export class Dispatch {
         .insertInto('agent_messages')
         .values({ agent_id: action.hostId, type: 'cancel', action_id: id, created_at: now })
         .execute();
-      this.notifier.notify(action.hostId);
+      await this.wake(action.hostId);
     }
     await this.audit.record({ accountId, actor, action: 'action.cancel', target: id });
     return this.action(accountId, id);
@@ -936,4 +946,41 @@ export function dispatchOf(store: Store): Dispatch {
   const d = instances.get(store);
   if (!d) throw new Error('the dispatch service was not set up for this store');
   return d;
+}
+
+/**
+ * PostgreSQL: one dedicated connection LISTENs on WAKE_CHANNEL and wakes this process's parked polls, so a run
+ * created on one replica reaches a poll parked on another in milliseconds (the one-second re-check stays as the
+ * fallback while this connection is down). Returns a function that closes it.
+ */
+export async function listenForWakeUps(
+  databaseUrl: string,
+  dispatch: Dispatch,
+  onError: (error: Error) => void = () => {},
+): Promise<() => Promise<void>> {
+  const pg = await import('pg');
+  const Client = pg.default?.Client ?? pg.Client;
+  let client: InstanceType<typeof Client> | undefined;
+  let closed = false;
+  const connect = async (): Promise<void> => {
+    if (closed) return;
+    const c = new Client({ connectionString: databaseUrl });
+    c.on('notification', (message) => {
+      if (message.channel === WAKE_CHANNEL && message.payload) dispatch.notifier.notify(message.payload);
+    });
+    c.on('error', (error) => {
+      onError(error);
+      c.end().catch(() => {});
+      if (client === c) client = undefined;
+      setTimeout(() => void connect().catch(onError), 1000).unref();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${WAKE_CHANNEL}`);
+    client = c;
+  };
+  await connect();
+  return async () => {
+    closed = true;
+    await client?.end().catch(() => {});
+  };
 }
