@@ -180,6 +180,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     ctx.audit,
   );
   registerDispatch(dispatch);
+  app.addHook('preClose', async () => dispatch.close());
   await app.register(async (child) => agentApi(child, ctx, dispatch));
   return app;
 }

@@ -150,6 +150,11 @@ export class Notifier {
     });
   }
 
+  /** Wakes every parked poll (shutdown). */
+  wakeAll(): void {
+    for (const agentId of [...this.waiters.keys()]) this.notify(agentId);
+  }
+
   get parked(): number {
     let n = 0;
     for (const set of this.waiters.values()) n += set.size;
@@ -196,6 +201,13 @@ function runbookUuid(name: string): string {
 export class Dispatch {
   readonly db: Kysely<DispatchDatabase>;
   readonly notifier = new Notifier();
+  private closing = false;
+
+  /** Server shutdown: parked polls answer now (empty) instead of holding the drain for up to a poll hold. */
+  close(): void {
+    this.closing = true;
+    this.notifier.wakeAll();
+  }
 
   constructor(
     readonly store: Store,
@@ -425,7 +437,7 @@ export class Dispatch {
       await this.requeueExpired(agent.id);
       if (!body.draining && body.capacity > 0) await this.claim(agent, body.capacity);
       const messages = await this.messagesFor(agent, body.cursor);
-      if (messages.length > 0 || signal?.aborted) return messages;
+      if (messages.length > 0 || signal?.aborted || this.closing) return messages;
       const left = deadline - Date.now();
       if (left <= 0) return [];
       await this.notifier.wait(agent.id, Math.min(left, RECHECK_MS), signal);
