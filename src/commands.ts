@@ -3,7 +3,13 @@
  * users type a space: `neptune allowlist check`. A topic appears here only when its commands work.
  */
 import type { Command } from '@oclif/core';
+import ActionsCancel from './commands/actions/cancel';
+import ActionsList from './commands/actions/list';
+import ActionsLogs from './commands/actions/logs';
+import ActionsShow from './commands/actions/show';
+import AgentEnroll from './commands/agent/enroll';
 import AgentInstall from './commands/agent/install';
+import AgentStart from './commands/agent/start';
 import AgentStatus from './commands/agent/status';
 import AgentUninstall from './commands/agent/uninstall';
 import AlertsList from './commands/alerts/list';
@@ -21,6 +27,9 @@ import AuditExport from './commands/audit/export';
 import AuditList from './commands/audit/list';
 import AuditVerify from './commands/audit/verify';
 import Autocomplete from './commands/autocomplete';
+import HostsList from './commands/hosts/list';
+import HostsShow from './commands/hosts/show';
+import HostsTokenCreate from './commands/hosts/token/create';
 import Login from './commands/login';
 import Logout from './commands/logout';
 import MaintenanceOff from './commands/maintenance/off';
@@ -33,6 +42,7 @@ import RulesDelete from './commands/rules/delete';
 import RulesEnable from './commands/rules/enable';
 import RulesExport from './commands/rules/export';
 import RulesList from './commands/rules/list';
+import Run from './commands/run';
 import RunbookKeygen from './commands/runbook/keygen';
 import RunbookLint from './commands/runbook/lint';
 import RunbookNew from './commands/runbook/new';
@@ -51,9 +61,18 @@ import UsersSetRole from './commands/users/set-role';
 import Whoami from './commands/whoami';
 
 export const COMMANDS: Record<string, Command.Class> = {
+  'actions:cancel': ActionsCancel,
+  'actions:list': ActionsList,
+  'actions:logs': ActionsLogs,
+  'actions:show': ActionsShow,
+  'agent:enroll': AgentEnroll,
   'agent:install': AgentInstall,
+  'agent:start': AgentStart,
   'agent:status': AgentStatus,
   'agent:uninstall': AgentUninstall,
+  'alerts:list': AlertsList,
+  'alerts:secret': AlertsSecret,
+  'alerts:send': AlertsSend,
   allowlist: Allowlist,
   'allowlist:check': AllowlistCheck,
   'allowlist:diff': AllowlistDiff,
@@ -62,16 +81,30 @@ export const COMMANDS: Record<string, Command.Class> = {
   'apikeys:list': ApikeysList,
   'apikeys:revoke': ApikeysRevoke,
   'apikeys:rotate': ApikeysRotate,
+  'audit:export': AuditExport,
+  'audit:list': AuditList,
   'audit:verify': AuditVerify,
   autocomplete: Autocomplete,
+  'hosts:list': HostsList,
+  'hosts:show': HostsShow,
+  'hosts:token:create': HostsTokenCreate,
   login: Login,
   logout: Logout,
+  'maintenance:off': MaintenanceOff,
+  'maintenance:on': MaintenanceOn,
   'profiles:list': ProfilesList,
   'profiles:remove': ProfilesRemove,
   'profiles:use': ProfilesUse,
+  'rules:apply': RulesApply,
+  'rules:delete': RulesDelete,
+  'rules:enable': RulesEnable,
+  'rules:export': RulesExport,
+  'rules:list': RulesList,
+  run: Run,
   'runbook:keygen': RunbookKeygen,
   'runbook:lint': RunbookLint,
   'runbook:new': RunbookNew,
+  'runbook:push': RunbookPush,
   'runbook:sign': RunbookSign,
   'runbook:verify': RunbookVerify,
   'server:backup': ServerBackup,
@@ -84,17 +117,4 @@ export const COMMANDS: Record<string, Command.Class> = {
   'users:remove': UsersRemove,
   'users:set-role': UsersSetRole,
   whoami: Whoami,
-  'alerts:list': AlertsList,
-  'alerts:secret': AlertsSecret,
-  'alerts:send': AlertsSend,
-  'audit:export': AuditExport,
-  'audit:list': AuditList,
-  'maintenance:off': MaintenanceOff,
-  'maintenance:on': MaintenanceOn,
-  'rules:apply': RulesApply,
-  'rules:delete': RulesDelete,
-  'rules:enable': RulesEnable,
-  'rules:export': RulesExport,
-  'rules:list': RulesList,
-  'runbook:push': RunbookPush,
 };

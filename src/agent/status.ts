@@ -14,7 +14,7 @@ export interface AgentStatus {
   stateDir: string;
   exists: boolean;
   enrolled: boolean;
-  agent: { id: string; apiUrl: string; hostname: string; enrolledAt: string } | null;
+  agent: { id: string; apiUrl: string; hostname: string; enrolledAt: string; allowUnsigned: boolean } | null;
   daemon: {
     running: boolean;
     pid: number | null;
@@ -102,6 +102,7 @@ export async function readAgentStatus(stateDir: string): Promise<AgentStatus> {
           apiUrl: identity.apiUrl,
           hostname: identity.hostname,
           enrolledAt: identity.enrolledAt,
+          allowUnsigned: (identity as { allowUnsigned?: boolean }).allowUnsigned === true,
         }
       : null,
     daemon: {
@@ -152,6 +153,14 @@ export function formatAgentStatus(status: AgentStatus, now = new Date()): string
       ? `yes: agent ${status.agent.id} at ${status.agent.apiUrl}`
       : 'no: run `neptune agent enroll`',
   ]);
+  if (status.agent) {
+    rows.push([
+      'runbooks',
+      status.agent.allowUnsigned
+        ? 'signed and unsigned (enrolled with --allow-unsigned)'
+        : 'signed only (checked against the trust file)',
+    ]);
+  }
   rows.push([
     'daemon',
     status.daemon.running

@@ -120,6 +120,8 @@ export const EnrollRequest = Type.Object(
     publicKey: AgentPublicKey,
     host: HostFacts,
     tags: Type.Array(Tag, { maxItems: 32, uniqueItems: true }),
+    /** The agent was enrolled with --allow-unsigned: it runs unsigned runbooks (shown in `hosts list`). */
+    allowUnsigned: Type.Optional(Type.Boolean()),
   },
   closed,
 );

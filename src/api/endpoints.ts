@@ -3,6 +3,7 @@
  * requirement, success status) and the OpenAPI document is generated from it.
  */
 import type { TSchema } from 'typebox';
+import * as D from './dispatch';
 import * as S from './schemas';
 import type { Scope } from './scopes';
 
@@ -152,6 +153,80 @@ export const ENDPOINTS = {
     body: S.DeviceApproveRequest,
     response: S.DeviceApproveResponse,
     tag: 'oauth',
+  }),
+  createEnrollmentToken: e({
+    method: 'POST',
+    path: '/v1/hosts/tokens',
+    summary: 'Create an enrollment token for agents (shown once; stored hashed)',
+    auth: 'admin',
+    body: D.CreateEnrollmentTokenRequest,
+    response: D.EnrollmentToken,
+    status: 201,
+    tag: 'hosts',
+  }),
+  listHosts: e({
+    method: 'GET',
+    path: '/v1/hosts',
+    summary:
+      'The enrolled hosts: status (online, lost after 90 s without a poll), version, tags, running actions',
+    auth: 'read',
+    response: D.HostList,
+    tag: 'hosts',
+  }),
+  showHost: e({
+    method: 'GET',
+    path: '/v1/hosts/:id',
+    summary: 'One host, by id or hostname',
+    auth: 'read',
+    params: D.HostParams,
+    response: D.Host,
+    tag: 'hosts',
+  }),
+  createRun: e({
+    method: 'POST',
+    path: '/v1/actions',
+    summary: 'Send a runbook to hosts (by name or tag) now: one action per host',
+    auth: 'operator',
+    body: D.CreateRunRequest,
+    response: D.RunCreated,
+    status: 201,
+    tag: 'actions',
+  }),
+  listActions: e({
+    method: 'GET',
+    path: '/v1/actions',
+    summary: 'The latest actions of the account (newest first)',
+    auth: 'read',
+    response: D.ActionList,
+    tag: 'actions',
+  }),
+  showAction: e({
+    method: 'GET',
+    path: '/v1/actions/:id',
+    summary: 'One action',
+    auth: 'read',
+    params: D.ActionIdParams,
+    response: D.Action,
+    tag: 'actions',
+  }),
+  actionOutput: e({
+    method: 'GET',
+    path: '/v1/actions/:id/output/:after',
+    summary: 'Output chunks with a sequence number above `after` (-1 for all)',
+    auth: 'read',
+    params: D.ActionOutputParams,
+    response: D.ActionOutput,
+    tag: 'actions',
+  }),
+  cancelAction: e({
+    method: 'POST',
+    path: '/v1/actions/:id/cancel',
+    summary:
+      'Cancel an action: a queued one at once, a running one through its agent (SIGTERM, then SIGKILL)',
+    auth: 'operator',
+    params: D.ActionIdParams,
+    response: D.CancelResult,
+    tag: 'actions',
   }),
 } satisfies Record<string, Endpoint>;
 

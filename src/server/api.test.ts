@@ -71,6 +71,24 @@ describe.each(testEngines())('user API on %s', (engine) => {
         }),
       deviceApprove: () =>
         s.call('POST', '/v1/oauth/device/approve', { key: globex, json: { userCode: 'BCDF-GHJK' } }),
+      createEnrollmentToken: () => s.call('POST', '/v1/hosts/tokens', { key: globex, json: {} }),
+      listHosts: () => s.call('GET', '/v1/hosts', { key: globex }),
+      showHost: () => s.call('GET', `/v1/hosts/${UNKNOWN_ID}`, { key: globex }),
+      createRun: () =>
+        s.call('POST', '/v1/actions', {
+          key: globex,
+          json: {
+            runbook: { name: 'x', script: 'true', signature: null },
+            hosts: ['web-1'],
+            tags: [],
+            params: {},
+            timeoutSeconds: 60,
+          },
+        }),
+      listActions: () => s.call('GET', '/v1/actions', { key: globex }),
+      showAction: () => s.call('GET', `/v1/actions/${UNKNOWN_ID}`, { key: globex }),
+      actionOutput: () => s.call('GET', `/v1/actions/${UNKNOWN_ID}/output/-1`, { key: globex }),
+      cancelAction: () => s.call('POST', `/v1/actions/${UNKNOWN_ID}/cancel`, { key: globex }),
     };
 
     it('covers every endpoint of the contract', () => {
@@ -93,6 +111,9 @@ describe.each(testEngines())('user API on %s', (engine) => {
           'listUsers',
           'inviteUser',
           'deviceCode',
+          'createEnrollmentToken',
+          'listHosts',
+          'listActions',
         ]).toContain(name);
       } else {
         expect([400, 401, 403, 404]).toContain(res.status);

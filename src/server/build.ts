@@ -11,10 +11,14 @@ import { openApiDocument } from '../api/openapi';
 import { AuditService } from './audit-service';
 import { authenticate, type Caller, requireScope } from './auth';
 import type { AuditSink, Handler, ServerContext } from './context';
+import { agentApi } from './dispatch/agent-api';
+import { Dispatch, intervalHintsFromEnv, registerDispatch } from './dispatch/dispatch';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
 import { Metrics } from './metrics';
+import { actionOutput, cancelAction, createRun, listActions, showAction } from './routes/actions';
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from './routes/apikeys';
 import { deviceApprove, deviceCode, devicePage, deviceToken } from './routes/device';
+import { createEnrollmentToken, listHosts, showHost } from './routes/hosts';
 import { registerRemediation } from './routes/remediation';
 import { type RemediationOptions, remediationContext } from './routes/remediation-options';
 import { acceptInvitation, logout, whoami } from './routes/session';
@@ -38,6 +42,14 @@ const HANDLERS: Record<EndpointName, Handler> = {
   deviceCode,
   deviceToken,
   deviceApprove,
+  createEnrollmentToken,
+  listHosts,
+  showHost,
+  createRun,
+  listActions,
+  showAction,
+  actionOutput,
+  cancelAction,
 };
 
 /** Request bodies are small JSON documents; anything larger is refused before it is read. */
@@ -58,6 +70,9 @@ export interface BuildOptions {
   draining?: () => boolean;
   /** Remediation (issue 8): the action sink, host directory, master key, audit key. */
   remediation?: RemediationOptions;
+  /** The store's engine (dispatch claims with SKIP LOCKED on PostgreSQL). Default sqlite. */
+  engine?: 'sqlite' | 'postgres';
+  env?: NodeJS.ProcessEnv;
 }
 
 declare module 'fastify' {
@@ -177,5 +192,15 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     auditService.startTimer();
     app.addHook('onClose', async () => auditService.stopTimer());
   }
+  const dispatch = new Dispatch(
+    options.store,
+    options.engine ?? 'sqlite',
+    intervalHintsFromEnv(options.env),
+    now,
+    ctx.audit,
+  );
+  registerDispatch(dispatch);
+  app.addHook('preClose', async () => dispatch.close());
+  await app.register(async (child) => agentApi(child, ctx, dispatch));
   return app;
 }

@@ -81,20 +81,33 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   let app: FastifyInstance;
   try {
     await checkSchema(opened.db as never, opened.engine);
+    const store = new Store(opened.db);
     app = await build({
-      store: new Store(opened.db),
+      store,
       version: options.version,
       metrics,
       limits: options.limits,
       https: { cert, key },
       draining: () => draining,
       remediation: { masterKey, auditSigner: auditKey.signer },
+      engine: opened.engine,
+      env: options.env,
       logger: {
         level: options.logLevel ?? 'info',
         stream: options.logStream ?? process.stderr,
         redact: ['req.headers.authorization'],
       },
     });
+    if (opened.engine === 'postgres') {
+      const { dispatchOf, listenForWakeUps } = await import('./dispatch/dispatch');
+      const url = options.databaseUrl ?? config.databaseUrl;
+      const stopListening = url
+        ? await listenForWakeUps(url, dispatchOf(store), (error) =>
+            app.log.warn({ err: error }, 'dispatch LISTEN connection failed'),
+          )
+        : async () => {};
+      app.addHook('onClose', stopListening);
+    }
     app.addHook('onClose', async () => {
       await opened.close();
       if (pidFile) await rm(pidFile, { force: true });

@@ -4,6 +4,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
+import { agentsMigration } from '../dispatch/migration';
 import { remediationMigration } from './remed-schema';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -98,6 +99,7 @@ const initial = (engine: Engine): Migration => ({
 export function migrations(engine: Engine): Record<string, Migration> {
   return {
     '0001_initial': initial(engine),
+    '0002_agents': agentsMigration(engine),
     '0008_remediation': remediationMigration(engine),
   };
 }
