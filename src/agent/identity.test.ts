@@ -12,20 +12,12 @@ import {
   type FinishRecord,
   TokenRequest,
 } from '../api/agent-protocol';
-import { AgentKey, canonicalJson } from './identity';
+import { canonicalize } from '../core/jcs';
+import { AgentKey } from './identity';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'neptune-identity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const agentId = '6f1c2a7e-8d2b-4c1e-9f3a-2b8c1d0e4f5a';
-
-describe('canonicalJson (RFC 8785)', () => {
-  it('sorts keys, drops undefined, keeps JSON escapes', () => {
-    expect(canonicalJson({ b: 1, a: [true, null, 'x"y'], c: undefined, é: 'é', A: 0 })).toBe(
-      '{"A":0,"a":[true,null,"x\\"y"],"b":1,"é":"é"}',
-    );
-    expect(() => canonicalJson({ n: Number.NaN })).toThrow();
-  });
-});
 
 describe('AgentKey', () => {
   it('is created once, 0600, and loads back as the same key', async () => {
@@ -94,13 +86,13 @@ describe('AgentKey', () => {
     const pub = createPublicKey({ key: { ...key.publicJwk() }, format: 'jwk' });
     // Field order does not matter: the signature is over the JCS form.
     const reordered = Object.fromEntries(Object.entries(record).reverse());
-    expect(
-      verify(null, Buffer.from(canonicalJson(reordered)), pub, Buffer.from(signature, 'base64url')),
-    ).toBe(true);
+    expect(verify(null, Buffer.from(canonicalize(reordered)), pub, Buffer.from(signature, 'base64url'))).toBe(
+      true,
+    );
     expect(
       verify(
         null,
-        Buffer.from(canonicalJson({ ...record, exitCode: 1 })),
+        Buffer.from(canonicalize({ ...record, exitCode: 1 })),
         pub,
         Buffer.from(signature, 'base64url'),
       ),

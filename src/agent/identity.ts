@@ -20,25 +20,8 @@ import {
   MAX_ASSERTION_LIFETIME_SECONDS,
 } from '../api/agent-protocol';
 import { configError } from '../core/errors';
+import { canonicalize } from '../core/jcs';
 import { createExclusive } from './durable';
-
-/** RFC 8785 (JCS) for the JSON the agent signs: objects with sorted keys; strings, integers, booleans, null. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error('JCS cannot encode a non-finite number');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      // JCS sorts by UTF-16 code units, which is what the default string comparison does.
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  throw new Error(`JCS cannot encode ${typeof value}`);
-}
 
 const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
@@ -112,6 +95,6 @@ export class AgentKey {
 
   /** The agent signature of a finish record: Ed25519 over its JCS form, base64url. */
   signFinish(record: FinishRecord): string {
-    return b64url(sign(null, Buffer.from(canonicalJson(record)), this.privateKey));
+    return b64url(sign(null, Buffer.from(canonicalize(record)), this.privateKey));
   }
 }

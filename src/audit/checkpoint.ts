@@ -4,8 +4,8 @@
  * of checkpoints makes a deleted checkpoint visible too.
  */
 import { createHash } from 'node:crypto';
+import { canonicalize } from '../core/jcs';
 import { type SignatureHeader, signPayload, verifyPayload } from '../runbook/signing/envelope';
-import { canonicalize } from '../runbook/signing/jcs';
 import type { SigningKey, TrustedKey } from '../runbook/signing/keys';
 import { GENESIS } from './row';
 

@@ -5,7 +5,7 @@
  * the whole chain is caught at the next checkpoint.
  */
 import { createHash } from 'node:crypto';
-import { canonicalize } from '../runbook/signing/jcs';
+import { canonicalize } from '../core/jcs';
 
 /** The prevHash of an account's first row. */
 export const GENESIS = '0'.repeat(64);

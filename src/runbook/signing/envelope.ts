@@ -11,7 +11,7 @@
  * purpose is never accepted for another.
  */
 import { sign as edSign, verify as edVerify } from 'node:crypto';
-import { canonicalize } from './jcs';
+import { canonicalize } from '../../core/jcs';
 import type { SigningKey, TrustedKey } from './keys';
 
 export const ALG = 'EdDSA';

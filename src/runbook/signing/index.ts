@@ -2,7 +2,7 @@
  * The signing API for the agent, the server and `runbook push`: keys, statements, the trust check and rotation.
  * (The commands use operations.ts; the audit chain lives in src/audit/.)
  */
-export { CanonicalizationError, canonicalBytes, canonicalize } from './jcs';
+export { CanonicalizationError, canonicalBytes, canonicalize } from '../../core/jcs';
 export {
   type Jwks,
   type PublicJwk,

@@ -10,7 +10,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { dataError } from '../../core/errors';
-import { canonicalize } from './jcs';
+import { canonicalize } from '../../core/jcs';
 
 /** A public Ed25519 key as a JWK (RFC 8037). */
 export interface PublicJwk {

@@ -9,7 +9,6 @@
  */
 import { createHash, createPublicKey, randomBytes, randomUUID, verify } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import { canonicalJson } from '../../agent/identity';
 import {
   ACCESS_TOKEN_LIFETIME_SECONDS,
   type AckRequest,
@@ -36,6 +35,7 @@ import {
   type Host,
   TERMINAL_STATUSES,
 } from '../../api/dispatch';
+import { canonicalize } from '../../core/jcs';
 import type { AuditSink } from '../context';
 import { ApiError } from '../errors';
 import type { Store } from '../store/store';
@@ -663,7 +663,7 @@ export class Dispatch {
       throw new ApiError(400, 'AGENT_FINISH_MISMATCH', 'the finish record names another action');
     }
     const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: agent.public_key }, format: 'jwk' });
-    const canonical = canonicalJson(body.record);
+    const canonical = canonicalize(body.record);
     if (!verify(null, Buffer.from(canonical), key, Buffer.from(body.agentSignature, 'base64url'))) {
       throw new ApiError(
         400,
@@ -671,7 +671,7 @@ export class Dispatch {
         'the agent signature of the finish record does not verify',
       );
     }
-    const stored = canonicalJson(body);
+    const stored = canonicalize(body);
     if (action.finish !== null) {
       if (action.finish === stored) return { duplicate: true };
       await this.audit.record({
