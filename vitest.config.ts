@@ -17,6 +17,9 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most suites wait on real processes (servers, agents, the CLI) rather than compute: vitest's default of one
+    // worker per core minus one would run them one file at a time on a 2-core machine.
+    maxWorkers: 4,
     typecheck: { enabled: false },
   },
 });
