@@ -11,7 +11,7 @@
  * NEPTUNE_AGENT_UPLOAD_BACKOFF_CAP=500ms; documented in docs/agent.md) and skip the AWS lookup (NEPTUNE_AGENT_IMDS=off).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -423,12 +423,13 @@ describe('agent end to end: server, two agents, run, actions', () => {
   it(
     'the first SIGTERM drains: the running action finishes and is reported, then the agent exits 0',
     async () => {
-      const file = script('drain.sh', '#!/bin/sh\nsleep 2\necho drained-ok\n');
+      // The runbook says it started through a file: polling `actions show` (a CLI start each time) could miss a
+      // short running window on a busy machine.
+      const started = path.join(work, 'drain.started');
+      const file = script('drain.sh', `#!/bin/sh\ntouch '${started}'\nsleep 3\necho drained-ok\n`);
       const created = await json(['run', file, '--host', 'web-2']);
       const id = created.body.actions[0].id as string;
-      await until('the action runs', async () =>
-        (await action(id)).status === 'running' ? true : undefined,
-      );
+      await until('the action runs', async () => (existsSync(started) ? true : undefined));
       const a = agents[1]!;
       a.child.kill('SIGTERM');
       const exit = await a.exited;
