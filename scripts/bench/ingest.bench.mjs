@@ -8,20 +8,14 @@
 //
 // PostgreSQL: NEPTUNE_BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test); a database
 // neptune_bench_<random> is made and dropped. Skipped, with the reason, when it cannot connect.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:https';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
+import { benchHome, createPgDatabase, freePort, median, root, stop } from './server-harness.mjs';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
 const require = createRequire(path.join(root, 'package.json'));
 const { Agent, request } = require('undici');
-const pg = require('pg');
 
-const BIN = path.join(root, 'bin', 'neptune');
 const CLIENTS = 10;
 const RULES = 1000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -29,117 +23,14 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const TARGET_RATIO = 0.2;
 const PG_BASE = process.env.NEPTUNE_BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
-const home = mkdtempSync(path.join(os.tmpdir(), 'neptune-bench-ingest-'));
-const env = {
-  PATH: process.env.PATH,
-  HOME: home,
-  NEPTUNE_CONFIG_DIR: path.join(home, 'config'),
-  NEPTUNE_CACHE_DIR: path.join(home, 'cache'),
-  NEPTUNE_CREDENTIAL_STORE: 'file',
-};
-
-function run(args, extraEnv = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`${args.join(' ')}: ${code} ${stderr}`)),
-    );
-  });
-}
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-function start(dataDir, listen, extraEnv, ca) {
-  const probe = new Agent({ connect: { ca } });
-  const child = spawn(
-    BIN,
-    [
-      'server',
-      'start',
-      '--data-dir',
-      dataDir,
-      '--listen',
-      listen,
-      '--log-level',
-      'warn',
-      '--rate-limit',
-      '100000000',
-    ],
-    { env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 60_000);
-    const poll = setInterval(async () => {
-      try {
-        const res = await request(`https://${listen}/readyz`, { dispatcher: probe });
-        await res.body.text();
-        if (res.statusCode === 200) {
-          clearInterval(poll);
-          clearTimeout(timer);
-          resolve(child);
-        }
-      } catch {}
-    }, 100);
-    child.on('exit', (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`server exited ${code}: ${stderr}`));
-    });
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.removeAllListeners('exit');
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
+const { home, run, start, init } = benchHome('ingest');
 
 async function setUp(name, databaseUrl) {
-  const dataDir = path.join(home, name);
-  const extraEnv = databaseUrl ? { NEPTUNE_DATABASE_URL: databaseUrl } : {};
-  const init = JSON.parse(
-    await run(
-      [
-        'server',
-        'init',
-        '--data-dir',
-        dataDir,
-        '--account',
-        'bench',
-        '--admin-email',
-        'b@bench.test',
-        '--json',
-      ],
-      extraEnv,
-    ),
-  );
+  const { dataDir, extraEnv, key: adminKey, caFile, ca } = await init(name, databaseUrl);
   const listen = `127.0.0.1:${await freePort()}`;
-  const ca = readFileSync(init.caFile, 'utf8');
   const child = await start(dataDir, listen, extraEnv, ca);
   const url = `https://${listen}`;
-  const session = { NEPTUNE_TOKEN: init.apiKey, NEPTUNE_API_URL: url, NEPTUNE_CA_FILE: init.caFile };
+  const session = { NEPTUNE_TOKEN: adminKey, NEPTUNE_API_URL: url, NEPTUNE_CA_FILE: caFile };
   await run(['runbook', 'push', path.join(root, 'test/fixtures/remediation/restart-service.sh')], session);
   const rules = Array.from({ length: RULES }, (_, i) => ({
     name: `rule-${i}`,
@@ -200,11 +91,6 @@ async function load(server, kind) {
   return { rps: ok / ((Date.now() - t0) / 1000), decided, ok };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
-
 async function measure(label, server) {
   const noop = [];
   const ingest = [];
@@ -242,28 +128,20 @@ try {
   await sqlite.dispatcher.close();
 }
 
-const Client = pg.Client ?? pg.default.Client;
-const name = `neptune_bench_${randomBytes(6).toString('hex')}`;
-let admin;
+let pgDb;
 try {
-  admin = new Client({ connectionString: PG_BASE });
-  await admin.connect();
+  pgDb = await createPgDatabase(PG_BASE);
 } catch (error) {
   console.log(`PostgreSQL skipped: cannot connect to ${PG_BASE} (${error.message})`);
-  admin = undefined;
 }
-if (admin) {
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_BASE);
-  url.pathname = `/${name}`;
-  const server = await setUp('postgres', url.toString());
+if (pgDb) {
+  const server = await setUp('postgres', pgDb.url);
   try {
     allMet = (await measure('PostgreSQL', server)) && allMet;
   } finally {
     await stop(server.child);
     await server.dispatcher.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await pgDb.drop();
   }
 }
 process.exitCode = 0;

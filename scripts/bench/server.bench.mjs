@@ -12,21 +12,16 @@
 // neptune_bench_<random> is created on it and dropped afterwards. Skipped, with the reason, when it cannot connect.
 // autocannon encrypts but does not verify the certificate (it always passes rejectUnauthorized: false); each
 // variant is first checked with a verifying client.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
+import { benchHome, createPgDatabase, freePort, median, root, stop } from './server-harness.mjs';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
 const require = createRequire(path.join(root, 'package.json'));
 const autocannon = require('autocannon');
 const { Agent, request } = require('undici');
-const pg = require('pg');
 
-const BIN = path.join(root, 'bin', 'neptune');
 const CONNECTIONS = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -34,134 +29,11 @@ const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 20);
 const TARGET = 2000;
 const PG_BASE = process.env.NEPTUNE_BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
-const home = mkdtempSync(path.join(os.tmpdir(), 'neptune-bench-server-'));
-const env = {
-  PATH: process.env.PATH,
-  HOME: home,
-  NEPTUNE_CONFIG_DIR: path.join(home, 'config'),
-  NEPTUNE_CACHE_DIR: path.join(home, 'cache'),
-  NEPTUNE_CREDENTIAL_STORE: 'file',
-};
-
-function run(args, extraEnv = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`${args.join(' ')}: ${code} ${stderr}`)),
-    );
-  });
-}
-
-function start(dataDir, listen, extraEnv, ca) {
-  const probe = new Agent({ connect: { ca } });
-  const child = spawn(
-    BIN,
-    [
-      'server',
-      'start',
-      '--data-dir',
-      dataDir,
-      '--listen',
-      listen,
-      '--log-level',
-      'warn',
-      '--rate-limit',
-      '100000000',
-    ],
-    { env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
-    const poll = setInterval(async () => {
-      try {
-        const res = await request(`https://${listen}/readyz`, { dispatcher: probe });
-        await res.body.text();
-        if (res.statusCode === 200) {
-          clearInterval(poll);
-          clearTimeout(timer);
-          resolve(child);
-        }
-      } catch (error) {
-        if (process.env.BENCH_DEBUG) console.error(error);
-      }
-    }, 100);
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`server exited ${code}: ${stderr}`));
-    });
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.removeAllListeners('exit');
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+const { start, init } = benchHome('server');
 
 async function setUp(name, databaseUrl) {
-  const dataDir = path.join(home, name);
-  const extraEnv = databaseUrl ? { NEPTUNE_DATABASE_URL: databaseUrl } : {};
-  const init = JSON.parse(
-    await run(
-      [
-        'server',
-        'init',
-        '--data-dir',
-        dataDir,
-        '--account',
-        'bench',
-        '--admin-email',
-        'b@bench.test',
-        '--json',
-      ],
-      extraEnv,
-    ),
-  );
-  return { name, dataDir, extraEnv, key: init.apiKey, ca: readFileSync(init.caFile, 'utf8') };
-}
-
-async function createPgDatabase() {
-  const name = `neptune_bench_${randomBytes(5).toString('hex')}`;
-  const client = new pg.Client({ connectionString: PG_BASE, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(PG_BASE);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_BASE });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+  const { dataDir, extraEnv, key, ca } = await init(name, databaseUrl);
+  return { name, dataDir, extraEnv, key, ca };
 }
 
 function cannon(url, headers) {
@@ -173,12 +45,6 @@ function cannon(url, headers) {
   });
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
 // --- set up the variants
 const variants = [];
 const sqlite = await setUp('sqlite');
@@ -188,7 +54,7 @@ sqlite.child = await start(sqlite.dataDir, sqlite.listen, sqlite.extraEnv, sqlit
 let pgDb;
 let pgVariant;
 try {
-  pgDb = await createPgDatabase();
+  pgDb = await createPgDatabase(PG_BASE);
   pgVariant = await setUp('postgres', pgDb.url);
 } catch (error) {
   console.log(`PostgreSQL: skipped (${error.message.split('\n')[0]}); set NEPTUNE_BENCH_DATABASE_URL`);
