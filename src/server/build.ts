@@ -10,7 +10,7 @@ import { ENDPOINTS, type Endpoint, type EndpointName } from '../api/endpoints';
 import { openApiDocument } from '../api/openapi';
 import { AuditService } from './audit-service';
 import { authenticate, type Caller, requireScope } from './auth';
-import type { AuditSink, Handler, ServerContext } from './context';
+import { type AuditSink, type Handler, routeHandler, type ServerContext } from './context';
 import { agentApi } from './dispatch/agent-api';
 import { Dispatch, intervalHintsFromEnv, registerDispatch } from './dispatch/dispatch';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
@@ -153,19 +153,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
               if (auth !== 'key') requireScope(caller, auth);
               request.caller = caller;
             },
-      handler: async (request, reply) => {
-        const result = await handler(
-          {
-            request,
-            reply,
-            body: request.body,
-            params: (request.params ?? {}) as Record<string, string>,
-            caller: request.caller,
-          },
-          ctx,
-        );
-        return reply.code(endpoint.status).send(result);
-      },
+      handler: routeHandler(handler, ctx, endpoint.status),
     });
   }
 

@@ -37,6 +37,19 @@ export interface HandlerInput {
 
 export type Handler = (input: HandlerInput, ctx: ServerContext) => Promise<unknown>;
 
+/** The fastify handler of an endpoint: its input from the request, the answer with the endpoint's success status. */
+export function routeHandler<C>(
+  handler: (input: HandlerInput, ctx: C) => Promise<unknown>,
+  ctx: C,
+  status: number,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply> {
+  return async (request, reply) => {
+    const params = (request.params ?? {}) as Record<string, string>;
+    const result = await handler({ request, reply, body: request.body, params, caller: request.caller }, ctx);
+    return reply.code(status).send(result);
+  };
+}
+
 export function callerOf(input: HandlerInput): Caller {
   if (!input.caller) throw new Error('handler of an authenticated endpoint ran without a caller');
   return input.caller;

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Endpoint } from '../../api/endpoints';
 import { REMEDIATION_ENDPOINTS, type RemediationEndpointName } from '../../api/remediation';
 import { authenticate, requireScope } from '../auth';
+import { routeHandler } from '../context';
 import { INGEST_BODY_LIMIT } from '../ingest/ingest';
 import { ingestAlert, listAlerts, setSourceSecret } from './alerts';
 import { auditKeys, exportAudit, listAudit } from './audit';
@@ -63,19 +64,7 @@ function route(app: FastifyInstance, ctx: RemedContext, name: RemediationEndpoin
       if (auth !== 'key' && auth !== 'none') requireScope(caller, auth);
       request.caller = caller;
     },
-    handler: async (request, reply) => {
-      const result = await handler(
-        {
-          request,
-          reply,
-          body: request.body,
-          params: (request.params ?? {}) as Record<string, string>,
-          caller: request.caller,
-        },
-        ctx,
-      );
-      return reply.code(endpoint.status).send(result);
-    },
+    handler: routeHandler(handler, ctx, endpoint.status),
   });
 }
 
