@@ -70,6 +70,19 @@ export interface ExecutionResult {
   output: OutputSummary;
 }
 
+/** What an action in flight tells the executor and is told by it. */
+interface ExecutionState {
+  setPhase(p: ActionPhase): void;
+  setPid(p: number): void;
+  signal: AbortSignal;
+  cancelReason(): string | undefined;
+}
+
+/** Builds the result of an action from what is known when it ends. */
+type Finish = (
+  partial: Pick<ExecutionResult, 'status' | 'reason'> & Partial<ExecutionResult>,
+) => ExecutionResult;
+
 export interface ExecutorOptions {
   /** Parent of the per-action private directories (inside the agent's state dir). */
   workDir: string;
@@ -230,17 +243,10 @@ export class Executor {
   private async execute(
     spec: ExecutionSpec,
     hooks: ExecutionHooks,
-    state: {
-      setPhase(p: ActionPhase): void;
-      setPid(p: number): void;
-      signal: AbortSignal;
-      cancelReason(): string | undefined;
-    },
+    state: ExecutionState,
   ): Promise<ExecutionResult> {
     const { now } = this.options;
-    const finish = (
-      partial: Pick<ExecutionResult, 'status' | 'reason'> & Partial<ExecutionResult>,
-    ): ExecutionResult => ({
+    const finish: Finish = (partial) => ({
       actionId: spec.actionId,
       exitCode: null,
       signal: null,
@@ -273,17 +279,10 @@ export class Executor {
   private async spawnAndWait(
     spec: ExecutionSpec,
     hooks: ExecutionHooks,
-    state: {
-      setPhase(p: ActionPhase): void;
-      setPid(p: number): void;
-      signal: AbortSignal;
-      cancelReason(): string | undefined;
-    },
+    state: ExecutionState,
     user: PasswdEntry,
     switchTo: PasswdEntry | undefined,
-    finish: (
-      partial: Pick<ExecutionResult, 'status' | 'reason'> & Partial<ExecutionResult>,
-    ) => ExecutionResult,
+    finish: Finish,
   ): Promise<ExecutionResult> {
     const { now } = this.options;
     if (state.signal.aborted)
@@ -358,12 +357,7 @@ export class Executor {
     child: ChildProcess,
     spec: ExecutionSpec,
     hooks: ExecutionHooks,
-    state: {
-      setPhase(p: ActionPhase): void;
-      setPid(p: number): void;
-      signal: AbortSignal;
-      cancelReason(): string | undefined;
-    },
+    state: ExecutionState,
     collector: OutputCollector,
     graceMs: number,
     startedAt: Date,
