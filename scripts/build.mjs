@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Builds the CLI.
-//   node scripts/build.mjs         dist/neptune.cjs: one CommonJS bundle that bin/neptune runs (also `npm run bundle`)
-//   node scripts/build.mjs --sea   and dist/neptune: the single executable (Node SEA in the pinned Node binary)
+//   node scripts/build.mjs         dist/neptune.cjs, the launcher that bin/neptune runs (src/launch.ts), and
+//                                  dist/cli.cjs, the full CLI it loads (src/main.ts): CommonJS bundles (`npm run bundle`)
+//   node scripts/build.mjs --sea   and dist/neptune: the single executable (Node SEA in the pinned Node binary), the
+//                                  launcher as its main script, the full CLI and its V8 code cache as assets
 // docs/decisions/0002-single-executable.md says why SEA and not pkg.
 import { execFileSync } from 'node:child_process';
 import {
@@ -16,6 +18,7 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -29,12 +32,33 @@ export const NATIVE_ADDONS = {
   },
 };
 
+// WebAssembly (the tree-sitter grammars of runbook lint) on V8's baseline compiler only: the optimising tier
+// recompiles the 1.3 MB bash grammar at ~500 MB and seconds of CPU for no gain (decision 0201).
+const EXEC_ARGV = ['--liftoff-only'];
+
+/** The CommonJS wrapper the launcher compiles dist/cli.cjs in (src/launch.ts, wrapCommonJs: the same text). */
+const wrapCommonJs = (source) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+
+const BUNDLES = [
+  { entry: 'src/launch.ts', out: 'neptune.cjs' },
+  { entry: 'src/main.ts', out: 'cli.cjs' },
+];
+
 async function bundle() {
   mkdirSync(dist, { recursive: true });
   const started = Date.now();
-  await esbuild.build({
-    entryPoints: [path.join(root, 'src/main.ts')],
-    outfile: path.join(dist, 'neptune.cjs'),
+  await Promise.all(BUNDLES.map(({ entry, out }) => bundleOne(entry, out)));
+  const sizes = BUNDLES.map(
+    ({ out }) => `dist/${out} ${(statSync(path.join(dist, out)).size / 1024).toFixed(0)} KiB`,
+  );
+  console.error(`${sizes.join(', ')} in ${Date.now() - started} ms`);
+}
+
+async function bundleOne(entry, out) {
+  const result = await esbuild.build({
+    write: false,
+    entryPoints: [path.join(root, entry)],
+    outfile: path.join(dist, out),
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -58,8 +82,17 @@ async function bundle() {
       ].join('\n'),
     },
   });
-  const size = statSync(path.join(dist, 'neptune.cjs')).size;
-  console.error(`dist/neptune.cjs ${(size / 1024).toFixed(0)} KiB in ${Date.now() - started} ms`);
+  writeFileSync(path.join(dist, out), asciiOnly(result.outputFiles[0].text));
+}
+
+/**
+ * The bundle with every non-ASCII UTF-16 unit written as a \uXXXX escape. esbuild escapes strings and templates
+ * but leaves regular expression literals of dependencies as they are (ansis has a raw U+009B), and the launcher
+ * reads cli.cjs as Latin-1: twice as fast as UTF-8, and a pure one-byte string for V8. Only regexp literals can
+ * hold such a character here (no comments survive minification), and there the escape means the same character.
+ */
+function asciiOnly(text) {
+  return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function pinnedNode() {
@@ -71,12 +104,28 @@ function sea() {
   const node = pinnedNode();
   const assets = {};
   const manifest = JSON.parse(readFileSync(path.join(root, 'assets.json'), 'utf8'));
-  for (const [name, file] of Object.entries(manifest)) assets[name] = path.join(root, file);
+  for (const [name, file] of Object.entries(manifest)) {
+    // A gzipped file under a name without .gz is embedded decompressed: the executable then reads it without
+    // loading node:zlib (the packed AWS snapshot, on the allowlist fast path).
+    if (file.endsWith('.gz') && !name.endsWith('.gz')) {
+      assets[name] = path.join(dist, name);
+      writeFileSync(assets[name], gunzipSync(readFileSync(path.join(root, file))));
+    } else assets[name] = path.join(root, file);
+  }
   for (const [name, { pkg }] of Object.entries(NATIVE_ADDONS)) {
     const dir = path.dirname(require.resolve(`${pkg}/package.json`));
     const main = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).main;
     assets[name] = path.join(dir, main);
   }
+  // The full CLI's code cache, made by the same V8 under the same flags as the executable's (else V8 rejects it).
+  const cache = path.join(dist, 'cli.cjs.cache');
+  const produce = `const fs = require('node:fs'), vm = require('node:vm');
+    const source = fs.readFileSync(${JSON.stringify(path.join(dist, 'cli.cjs'))}, 'utf8');
+    const script = new vm.Script((${wrapCommonJs.toString()})(source), { filename: 'cli.cjs' });
+    fs.writeFileSync(${JSON.stringify(cache)}, script.createCachedData());`;
+  execFileSync(node, [...EXEC_ARGV, '-e', produce], { stdio: 'inherit' });
+  assets['cli.cjs'] = path.join(dist, 'cli.cjs');
+  assets['cli.cjs.cache'] = cache;
   const config = {
     main: path.join(dist, 'neptune.cjs'),
     output: path.join(dist, 'neptune.blob'),
@@ -84,9 +133,7 @@ function sea() {
     useCodeCache: true,
     // The executable ignores NODE_OPTIONS: a user's environment must not change what it runs.
     execArgvExtension: 'none',
-    // WebAssembly (the tree-sitter grammars of runbook lint) on V8's baseline compiler only: the optimising tier
-    // recompiles the 1.3 MB bash grammar at ~500 MB and seconds of CPU for no gain (decision 0201).
-    execArgv: ['--liftoff-only'],
+    execArgv: EXEC_ARGV,
     assets,
   };
   const configFile = path.join(dist, 'sea-config.json');

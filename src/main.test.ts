@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { unknownCommand, versionString } from './main';
+import { versionString } from './core/version';
+import { unknownCommand } from './main';
 
 describe('unknownCommand', () => {
   const commands = new Set(['allowlist', 'allowlist:check', 'runbook:lint', 'autocomplete']);

@@ -1,9 +1,7 @@
 /**
- * The entry point of the CLI, for bin/neptune (dist/neptune.cjs) and the single executable alike.
- *
- * `--version` is answered before oclif is loaded: evaluating @oclif/core costs more than Node's own start-up.
- * Everything else goes to oclif with the package.json inlined and the command map served as a virtual module,
- * so nothing has to exist on disk beside the executable (docs/decisions/0002-single-executable.md).
+ * The full CLI (dist/cli.cjs), which the launcher (src/launch.ts) loads for every run it does not answer itself:
+ * oclif with the package.json inlined and the command map served as a virtual module, so nothing has to exist on
+ * disk beside the executable (docs/decisions/0002-single-executable.md).
  */
 import Module from 'node:module';
 import path from 'node:path';
@@ -13,13 +11,6 @@ import { ERROR_KINDS, EXIT } from './core/errors';
 import { renderError } from './core/handle';
 import { Output } from './core/output';
 import { globalSwitches } from './core/switches';
-
-export const VERSION: string = pjson.version;
-
-/** `neptune/0.1.0 linux-x64 node-v24.21.0`, as oclif prints it. */
-export function versionString(): string {
-  return `neptune/${VERSION} ${process.platform}-${process.arch} node-${process.version}`;
-}
 
 const COMMANDS_MODULE = '__neptune_commands__.cjs';
 
@@ -71,19 +62,9 @@ function leadingWords(argv: readonly string[]): string[] {
 }
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
-    process.stdout.write(`${versionString()}\n`);
-    return EXIT.ok;
-  }
   const switches = globalSwitches(argv);
   const output = new Output({ json: switches.json, quiet: switches.quiet, noColor: switches.noColor });
   try {
-    // `neptune allowlist …` with plain flags runs without oclif (docs/decisions/0103-allowlist-start-up.md).
-    if (argv[0] === 'allowlist') {
-      const { fastAllowlist } = await import('./commands/allowlist/fast');
-      const code = await fastAllowlist(argv.slice(1), output);
-      if (code !== undefined) return code;
-    }
     const { Config, run, settings, flush } = await import('@oclif/core');
     const { COMMANDS } = await import('./commands');
     settings.enableAutoTranspile = false;
@@ -173,11 +154,15 @@ async function commandNotFound(words: string[], ids: string[], output: Output): 
   return EXIT.commandNotFound;
 }
 
-// Run when this file is the program (bin/neptune or the single executable), not when a test imports it.
-const entry = process.argv[1] ? path.resolve(process.argv[1]) : '';
-if (isSea() || entry === import.meta.filename || process.env.NEPTUNE_MAIN === '1') {
+/** Runs the CLI as the program (src/launch.ts calls this): exit code, Ctrl-C, a closed stdout pipe. */
+export function start(argv: string[]): void {
   process.on('SIGINT', () => process.exit(EXIT.interrupted));
-  main().then(
+  // `neptune … | head`: the reader left; stop quietly rather than with an unhandled EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    throw error;
+  });
+  main(argv).then(
     (code) => {
       process.exitCode = code;
     },

@@ -2,14 +2,42 @@
  * The CLI as a user meets it: version, help, typos, usage errors, completion. Runs against bin/neptune, and against
  * the built executable with NEPTUNE_BIN=dist/neptune (npm run test:exe).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pjson from '../package.json';
-import { runCli, tempHome } from './helpers/cli';
+import { BIN, cliEnv, runCli, tempHome } from './helpers/cli';
+
+/** Runs neptune with its stdout read until the first newline and then closed, as `neptune … | head -1` does. */
+function firstLineThenClose(args: string[]): Promise<{ code: number | null; line: string; stderr: string }> {
+  const home = tempHome();
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, args, { cwd: home, env: cliEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('\n')) child.stdout.destroy();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, line: out.split('\n')[0]!, stderr }));
+  });
+}
 
 describe('neptune (the CLI)', () => {
+  it.each([
+    ['the launcher', ['allowlist', '--service', 'AMAZON', '--format', 'range']],
+    ['the full CLI', ['allowlist', '--service', 'AMAZON', '--json']],
+  ])('stops quietly when the reader of its output goes away (%s)', async (_path, args) => {
+    const r = await firstLineThenClose(args);
+    expect(r.line).not.toBe('');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
   it('--version prints the version and the pinned Node runtime', async () => {
     const r = await runCli(['--version']);
     expect(r.code).toBe(0);

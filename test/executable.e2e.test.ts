@@ -30,6 +30,10 @@ describe('the single executable (dist/neptune)', () => {
     expect(help.stderr).toBe('');
     const fromCheckout = spawnSync(path.join(REPO, 'bin/neptune'), ['--help'], { encoding: 'utf8' });
     expect(help.stdout).toBe(fromCheckout.stdout);
+    // The full CLI is a SEA asset compiled with its own code cache (src/launch.ts), which --debug reports if refused.
+    const debug = run(['--debug', '--help']);
+    expect(debug.status).toBe(0);
+    expect(debug.stderr).not.toContain('rejected the code cache');
   });
 
   it('needs no file beside it: a lone copy runs', () => {

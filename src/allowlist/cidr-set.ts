@@ -16,7 +16,11 @@ function isSorted(list: readonly Cidr[]): boolean {
  */
 export function collapse(list: readonly Cidr[]): Cidr[] {
   if (list.length > 0 && !list[0]!.v6 && list.every((c) => !c.v6)) return collapseV4(list);
-  const sorted = isSorted(list) ? list : [...list].sort(compareCidr);
+  return collapseSorted(isSorted(list) ? list : [...list].sort(compareCidr));
+}
+
+/** collapse() of a list already sorted by address, then prefix length (compareCidr). */
+export function collapseSorted(sorted: readonly Cidr[]): Cidr[] {
   const stack: Cidr[] = [];
   let covering: Cidr | undefined;
   for (const c of sorted) {

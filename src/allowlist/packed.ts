@@ -10,14 +10,17 @@
  * Layout (little-endian), gzipped:
  *   u32 magic "NPAL", u32 version 1, u32 header length H, H bytes of JSON header, zero padding to 4 bytes,
  *   then per family (IPv4 then IPv6, counts in the header): u32 words (1 or 4 per row), then u16 service,
- *   u16 region, u16 border group (0xffff: none) and u8 prefix length per row.
+ *   u16 region, u16 border group (0xffff: none) and u8 prefix length per row, then u32 row indexes in address order
+ *   (by address, then prefix length), so that aggregation collects prefixes already sorted (version 2).
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { Cidr } from './cidr';
+import { Cidr, compareCidr } from './cidr';
 import type { RangeRow, Snapshot, SnapshotStamp } from './ranges';
 
+// node:zlib is loaded only for the gzipped form: compiling it is a measurable part of the fast path's start-up.
+const zlib = () => process.getBuiltinModule('node:zlib');
+
 const MAGIC = 0x4c41504e; // "NPAL"
-const VERSION = 1;
+const VERSION = 2;
 const NONE = 0xffff;
 
 interface Header {
@@ -75,9 +78,16 @@ export function pack(snapshot: Snapshot): Buffer {
       lens[i] = r.prefix.len;
     });
     const metaPad = Buffer.alloc((4 - (meta.length % 4)) % 4);
-    parts.push(words, meta, metaPad, lens);
+    const order = Buffer.alloc(rows.length * 4);
+    rows
+      .map((r, i) => [r.prefix, i] as const)
+      .sort((a, b) => compareCidr(a[0], b[0]) || a[1] - b[1])
+      .forEach(([, i], k) => {
+        order.writeUInt32LE(i, k * 4);
+      });
+    parts.push(words, meta, metaPad, lens, order);
   });
-  return gzipSync(Buffer.concat(parts), { level: 9 });
+  return zlib().gzipSync(Buffer.concat(parts), { level: 9 });
 }
 
 /** One family of the packed snapshot, as typed arrays: rows are never materialized to aggregate. */
@@ -88,6 +98,8 @@ export interface PackedFamily {
   /** service, region, border group string ids per row (0xffff: none). */
   meta: Uint16Array;
   lens: Uint8Array;
+  /** Row indexes in address order (by address, then prefix length). */
+  order: Uint32Array;
 }
 
 export interface PackedColumns {
@@ -127,10 +139,14 @@ function materialize(columns: PackedColumns): RangeRow[] {
  * The snapshot with its columns; `rows` is built on first use only (check and diff need it; aggregation reads the
  * columns, see select.ts).
  */
-export function unpack(gzipped: Uint8Array, source = 'embedded'): Snapshot {
-  const buf = gunzipSync(gzipped);
+export function unpack(bytes: Uint8Array, source = 'embedded'): Snapshot {
+  // The executable embeds the plain form (scripts/build.mjs); the checkout has it gzipped.
+  const buf =
+    bytes[0] === 0x1f && bytes[1] === 0x8b
+      ? zlib().gunzipSync(bytes)
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.readUInt32LE(0) !== MAGIC || buf.readUInt32LE(4) !== VERSION)
-    throw new Error('not a packed ip-ranges snapshot of version 1');
+    throw new Error(`not a packed ip-ranges snapshot of version ${VERSION}`);
   const length = buf.readUInt32LE(8);
   const header = JSON.parse(buf.toString('utf8', 12, 12 + length)) as Header;
   let offset = 12 + length + ((4 - (length % 4)) % 4);
@@ -143,7 +159,9 @@ export function unpack(gzipped: Uint8Array, source = 'embedded'): Snapshot {
     offset += count * 6 + ((4 - ((count * 6) % 4)) % 4);
     const lens = new Uint8Array(aligned.buffer, aligned.byteOffset + offset, count);
     offset += count + ((4 - (count % 4)) % 4);
-    return { count, words, meta, lens };
+    const order = new Uint32Array(aligned.buffer, aligned.byteOffset + offset, count);
+    offset += count * 4;
+    return { count, words, meta, lens, order };
   };
   const v4 = family(header.counts[0], 1);
   const v6 = family(header.counts[1], 4);

@@ -6,7 +6,7 @@
 import { usageError } from '../core/errors';
 import { suggest } from '../core/suggest';
 import { Cidr, type Family } from './cidr';
-import { collapse, collapseV4Keys, subtract } from './cidr-set';
+import { collapse, collapseSorted, collapseV4Keys, subtract } from './cidr-set';
 import { NO_STRING, type PackedColumns, type PackedFamily } from './packed';
 import type { RangeRow, Snapshot } from './ranges';
 
@@ -224,11 +224,13 @@ function aggregatePacked(packed: PackedColumns, selection: Selection): Aggregate
   const regions = table(selection.regions);
   const nbgs = table(selection.networkBorderGroups);
   let rows = 0;
+  // Rows are visited in address order (the packed form's `order`), so what is picked comes out sorted.
   const picks = (family: PackedFamily) => {
-    const { meta, count } = family;
+    const { meta, count, order } = family;
     const taken: number[] = [];
     const dropped: number[] = [];
-    for (let i = 0; i < count; i++) {
+    for (let k = 0; k < count; k++) {
+      const i = order[k]!;
       const m = 3 * i;
       const service = meta[m]!;
       if (exclude && exclude[service] === 1) dropped.push(i);
@@ -251,7 +253,7 @@ function aggregatePacked(packed: PackedColumns, selection: Selection): Aggregate
   };
   const v6 = (indexes: number[]) => {
     const { words, lens } = packed.v6;
-    return collapse(
+    return collapseSorted(
       indexes.map(
         (i) =>
           new Cidr(true, words[4 * i]!, words[4 * i + 1]!, words[4 * i + 2]!, words[4 * i + 3]!, lens[i]!),

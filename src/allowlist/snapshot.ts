@@ -5,28 +5,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import embeddedStamp from '../../data/aws/ip-ranges.stamp.json';
-import { readAsset } from '../core/assets';
 import { dataError, fromFsError, usageError } from '../core/errors';
-import { unpack } from './packed';
-import {
-  compareSyncTokens,
-  MAX_RANGES_BYTES,
-  parseRanges,
-  type Snapshot,
-  type SnapshotStamp,
-} from './ranges';
+import { CACHE_META_FILE, cacheDirOf, EMBEDDED_STAMP, loadEmbedded } from './embedded';
+import { compareSyncTokens, MAX_RANGES_BYTES, parseRanges, type Snapshot } from './ranges';
 
-export const EMBEDDED_ASSET = 'aws-ip-ranges.packed.gz';
+export { CACHE_META_FILE, cacheDirOf, EMBEDDED_ASSET, EMBEDDED_STAMP, loadEmbedded } from './embedded';
+
 export const AWS_RANGES_URL = 'https://ip-ranges.amazonaws.com/ip-ranges.json';
-
-/** The stamp of the embedded snapshot, known without reading it. */
-export const EMBEDDED_STAMP: SnapshotStamp = {
-  syncToken: embeddedStamp.syncToken,
-  createDate: embeddedStamp.createDate,
-  sha256: embeddedStamp.sha256,
-  source: 'embedded',
-};
 
 function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -51,10 +36,6 @@ export function decodeRangesBytes(bytes: Uint8Array, source: string): Uint8Array
  * The snapshot built into neptune, in its packed form (packed.ts). A unit test checks that it holds exactly the
  * rows of data/aws/ip-ranges.json.gz, and that the stamp's SHA-256 is that file's.
  */
-export function loadEmbedded(): Snapshot {
-  return unpack(readAsset(EMBEDDED_ASSET), 'embedded');
-}
-
 export async function loadFile(file: string): Promise<Snapshot> {
   try {
     const info = await stat(file);
@@ -89,12 +70,8 @@ export interface CacheMeta {
   fetchedAt: string;
 }
 
-export function cacheDirOf(root: string): string {
-  return path.join(root, 'allowlist');
-}
-
 export async function readCacheMeta(cacheRoot: string): Promise<CacheMeta | undefined> {
-  const file = path.join(cacheDirOf(cacheRoot), 'meta.json');
+  const file = path.join(cacheDirOf(cacheRoot), CACHE_META_FILE);
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -5,10 +5,14 @@
  * else (help, unknown or repeated flags, bad values, subcommands, the network) returns undefined and goes to oclif,
  * which then reports it. A test runs a table of argv through both paths and compares stdout, stderr and exit code.
  */
-import pjson from '../../../package.json';
-import type { Output } from '../../core/output';
-import { FORMAT_NAMES } from './io';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { CACHE_META_FILE, cacheDirOf, loadEmbedded } from '../../allowlist/embedded';
+import { render } from '../../allowlist/render';
+import { dirs } from '../../core/paths';
+import { FORMAT_NAMES, selectionInput } from './io';
 import type { AllowlistFlags } from './run';
+import { parseMaxRules, parsePort } from './values';
 
 type Kind = 'multi' | 'string' | 'boolean';
 const FLAGS: Record<string, { kind: Kind; options?: readonly string[] }> = {
@@ -96,14 +100,32 @@ export function parseFast(argv: readonly string[]): (AllowlistFlags & { json?: b
   };
 }
 
-/** Runs `neptune allowlist <argv>` without oclif; undefined when this argv must go to oclif. */
-export async function fastAllowlist(argv: readonly string[], output: Output): Promise<number | undefined> {
-  if (process.env.NEPTUNE_NO_FAST_PATH === '1') return undefined;
+/**
+ * What `neptune allowlist <argv>` prints, when this path can answer it; undefined hands the run to the full CLI,
+ * which then answers it exactly as it would have anyway (errors, notices, --json, a cached snapshot included).
+ */
+export function fastAllowlist(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  if (env.NEPTUNE_NO_FAST_PATH === '1') return undefined;
   const flags = parseFast(argv);
-  if (!flags) return undefined;
-  const { runAllowlist } = await import('./run');
-  const userAgent = `neptune/${pjson.version} ${process.platform}-${process.arch} node-${process.version}`;
-  const result = await runAllowlist(flags, output, flags.json === true, userAgent);
-  if (result !== undefined) output.result(result);
-  return 0;
+  if (!flags || flags.json || flags.ranges !== undefined) return undefined;
+  // A cache from `allowlist update` may be newer than the embedded snapshot: the full CLI weighs the two.
+  if (existsSync(path.join(cacheDirOf(dirs(env).cache), CACHE_META_FILE))) return undefined;
+  try {
+    const rendered = render(loadEmbedded(), {
+      ...selectionInput(flags),
+      format: flags.format,
+      maxRules: parseMaxRules(flags['max-rules']),
+      lossy: flags.lossy,
+      port: parsePort(flags.port),
+      direction: flags.direction as 'ingress' | 'egress',
+      name: flags.name,
+      terraformResource: flags['terraform-resource'] as 'security-group' | 'prefix-list',
+    });
+    return rendered.notices.length === 0 ? rendered.text : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -2,9 +2,9 @@
  * The body of `neptune allowlist`, shared by the oclif command and the start-up fast path (fast.ts): takes parsed
  * flags, calls the domain, renders. Returns the --json result, if any.
  */
-import { usageError } from '../../core/errors';
 import type { Output } from '../../core/output';
 import { allowlistIo, type SelectionFlagValues, selectionInput } from './io';
+import { parseMaxRules, parsePort } from './values';
 
 export interface AllowlistFlags extends SelectionFlagValues {
   format: string;
@@ -73,25 +73,4 @@ export async function runAllowlist(
   } finally {
     await io.close?.();
   }
-}
-
-function parsePort(text: string | undefined): number | 'all' | undefined {
-  if (text === undefined) return undefined;
-  if (text === 'all') return 'all';
-  if (/^[1-9][0-9]{0,4}$/.test(text) && Number(text) <= 65535) return Number(text);
-  throw usageError('ALLOWLIST_BAD_PORT', `--port ${JSON.stringify(text)} is not a TCP port`, {
-    hint: 'give a number from 1 to 65535, or "all"',
-  });
-}
-
-function parseMaxRules(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (/^[1-9][0-9]{0,5}$/.test(text)) return Number(text);
-  throw usageError(
-    'ALLOWLIST_BAD_MAX_RULES',
-    `--max-rules ${JSON.stringify(text)} is not a positive number`,
-    {
-      hint: 'give the rule limit per family, e.g. --max-rules 60 (AWS security groups allow 60 by default)',
-    },
-  );
 }
