@@ -50,6 +50,9 @@ function collapseV4(list: readonly Cidr[]): Cidr[] {
   return collapseV4Keys(keys);
 }
 
+/** 2^(32 - len): the size of an IPv4 prefix of each length. */
+const V4_SIZE = Float64Array.from({ length: 33 }, (_, len) => 2 ** (32 - len));
+
 /** collapse() of IPv4 prefixes given as keys `address * 64 + length` (sorted in place). */
 export function collapseV4Keys(keys: Float64Array): Cidr[] {
   keys.sort();
@@ -68,7 +71,7 @@ export function collapseV4Keys(keys: Float64Array): Cidr[] {
     while (addr.length > 0 && l > 0) {
       const top = addr.length - 1;
       if (lens[top] !== l) break;
-      const size = 2 ** (32 - l);
+      const size = V4_SIZE[l]!;
       if (a % (2 * size) !== size || addr[top] !== a - size) break;
       a = addr[top]!;
       addr.pop();
@@ -78,7 +81,7 @@ export function collapseV4Keys(keys: Float64Array): Cidr[] {
     addr.push(a);
     lens.push(l);
     coverStart = a;
-    coverEnd = a + 2 ** (32 - l) - 1;
+    coverEnd = a + V4_SIZE[l]! - 1;
   }
   const out: Cidr[] = new Array(addr.length);
   for (let i = 0; i < addr.length; i++) out[i] = new Cidr(false, addr[i]!, 0, 0, 0, lens[i]!);

@@ -26,7 +26,8 @@ export class Cidr {
   }
 
   toString(): string {
-    return `${formatAddress(this.v6, this.words())}/${this.len}`;
+    // The hot path of every output: no word array for IPv4.
+    return `${this.v6 ? formatAddress(true, this.words()) : formatV4(this.w0)}/${this.len}`;
   }
 
   words(): [number, number, number, number] {
@@ -250,12 +251,17 @@ export function parseAddress(text: string): Cidr {
 
 /** Text of an address given as words, IPv6 compressed the way Python's ipaddress prints it. */
 export function formatAddress(v6: boolean, w: readonly number[]): string {
-  if (!v6) {
-    const v = w[0]!;
-    return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
-  }
-  const groups: number[] = [];
-  for (let i = 0; i < 4; i++) groups.push(w[i]! >>> 16, w[i]! & 0xffff);
+  if (!v6) return formatV4(w[0]!);
+  const groups = [
+    w[0]! >>> 16,
+    w[0]! & 0xffff,
+    w[1]! >>> 16,
+    w[1]! & 0xffff,
+    w[2]! >>> 16,
+    w[2]! & 0xffff,
+    w[3]! >>> 16,
+    w[3]! & 0xffff,
+  ];
   // The longest run of zero groups (the first on a tie), if at least two long, becomes "::".
   let bestStart = -1;
   let bestLen = 0;
@@ -271,11 +277,19 @@ export function formatAddress(v6: boolean, w: readonly number[]): string {
       runStart = -1;
     }
   }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestLen < 2) return hex.join(':');
-  const left = hex.slice(0, bestStart).join(':');
-  const right = hex.slice(bestStart + bestLen).join(':');
-  return `${left}::${right}`;
+  if (bestLen < 2) return hexGroups(groups, 0, 8);
+  return `${hexGroups(groups, 0, bestStart)}::${hexGroups(groups, bestStart + bestLen, 8)}`;
+}
+
+function hexGroups(groups: readonly number[], from: number, to: number): string {
+  let text = '';
+  for (let i = from; i < to; i++)
+    text += i === from ? groups[i]!.toString(16) : `:${groups[i]!.toString(16)}`;
+  return text;
+}
+
+function formatV4(v: number): string {
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 }
 
 /** Adds `delta` (+1 or -1) to the last word without carry: used only where the host bits guarantee no carry. */

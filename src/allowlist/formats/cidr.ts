@@ -4,5 +4,10 @@ import type { Formatter } from './common';
 export const cidrFormat: Formatter = {
   name: 'cidr',
   summary: 'one prefix per line (default)',
-  render: (plan) => [...plan.ipv4, ...plan.ipv6].map((c) => `${c}\n`).join(''),
+  render: (plan) => {
+    let text = '';
+    for (const c of plan.ipv4) text += `${c}\n`;
+    for (const c of plan.ipv6) text += `${c}\n`;
+    return text;
+  },
 };
