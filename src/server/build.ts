@@ -10,9 +10,10 @@ import { ENDPOINTS, type Endpoint, type EndpointName } from '../api/endpoints';
 import { openApiDocument } from '../api/openapi';
 import { AuditService } from './audit-service';
 import { authenticate, type Caller, requireScope } from './auth';
-import { type AuditSink, type Handler, routeHandler, type ServerContext } from './context';
+import { type AuditEntry, type AuditSink, type Handler, routeHandler, type ServerContext } from './context';
 import { agentApi } from './dispatch/agent-api';
 import { Dispatch, intervalHintsFromEnv, registerDispatch } from './dispatch/dispatch';
+import { breakerListener, dispatchSink, hostDirectory } from './dispatch/remediation';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
 import { Metrics } from './metrics';
 import { actionOutput, cancelAction, createRun, listActions, showAction } from './routes/actions';
@@ -175,11 +176,6 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     return metrics.registry.metrics();
   });
   await app.register(async (child) => devicePage(child, ctx));
-  await registerRemediation(app, remediationContext(ctx, remedStore, auditService, options.remediation));
-  if (options.remediation?.auditSigner) {
-    auditService.startTimer();
-    app.addHook('onClose', async () => auditService.stopTimer());
-  }
   const dispatch = new Dispatch(
     options.store,
     options.engine ?? 'sqlite',
@@ -188,6 +184,19 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     ctx.audit,
   );
   registerDispatch(dispatch);
+  // Remediation runs through dispatch: decided runs become actions, their results feed the rules' breakers.
+  const audit = (entry: AuditEntry) => auditService.record(entry);
+  dispatch.onSettled(breakerListener({ store: remedStore, audit, now }));
+  const remediation = {
+    sink: dispatchSink({ dispatch, store: remedStore, audit }),
+    hosts: hostDirectory(dispatch),
+    ...options.remediation,
+  };
+  await registerRemediation(app, remediationContext(ctx, remedStore, auditService, remediation));
+  if (options.remediation?.auditSigner) {
+    auditService.startTimer();
+    app.addHook('onClose', async () => auditService.stopTimer());
+  }
   app.addHook('preClose', async () => dispatch.close());
   await app.register(async (child) => agentApi(child, ctx, dispatch));
   return app;
