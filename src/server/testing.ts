@@ -109,6 +109,8 @@ export async function startTestServer(
   const { engine = 'sqlite', ...buildOptions } = options;
   const db = await testDatabase(engine === 'postgres' ? process.env : {});
   const clock = { now: new Date('2026-03-01T12:00:00.000Z') };
+  // A suite that passes its own clock (agents sign assertions with the real time) gets accounts made by it too.
+  const now = buildOptions.now ?? (() => clock.now);
   const { ca, cert, key } = await testPki();
   const init = (account: string, adminEmail: string) =>
     initServer({
@@ -116,7 +118,7 @@ export async function startTestServer(
       databaseUrl: db.databaseUrl,
       account,
       adminEmail,
-      now: clock.now,
+      now: now(),
       env: { NEPTUNE_MASTER_KEY: randomBytes(32).toString('base64') },
     });
   const first = await init('acme', 'admin@acme.test');
@@ -125,7 +127,7 @@ export async function startTestServer(
   const app = await build({
     store,
     version: 'test',
-    now: () => clock.now,
+    now,
     https: { cert, key },
     ...buildOptions,
   });
