@@ -303,7 +303,7 @@ export class Dispatch {
     );
     if (!ENROLLMENT_TOKEN_PATTERN.test(body.token)) throw invalid;
     const hash = hashSecret(body.token);
-    return this.store.transaction(async (trx) => {
+    const { agent, tokenId, tags } = await this.store.transaction(async (trx) => {
       const db = trx.db as unknown as Kysely<DispatchDatabase>;
       // One use, atomically: two agents racing for the last use cannot both get it.
       const used = await db
@@ -336,21 +336,17 @@ export class Dispatch {
         running: '[]',
       };
       await db.insertInto('agents').values(agent).execute();
-      await trx.appendAudit({
-        accountId: token.account_id,
-        actor: `agent:${agent.id}`,
-        action: 'hosts.enroll',
-        target: agent.id,
-        details: {
-          hostname: agent.hostname,
-          tags,
-          allowUnsigned: Boolean(body.allowUnsigned),
-          token: token.id,
-        },
-        at: iso(now),
-      });
-      return { agent };
+      return { agent, tokenId: token.id, tags };
     });
+    // In the account's hash chain, after the transaction (on SQLite the store has one connection).
+    await this.audit.record({
+      accountId: agent.account_id,
+      actor: `agent:${agent.id}`,
+      action: 'hosts.enroll',
+      target: agent.id,
+      details: { hostname: agent.hostname, tags, allowUnsigned: Boolean(body.allowUnsigned), token: tokenId },
+    });
+    return { agent };
   }
 
   // -------------------------------------------------------------------------------------------------------------
