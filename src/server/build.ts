@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerOptions as HttpsOptions } from 'node:https';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ENDPOINTS, type Endpoint, type EndpointName } from '../api/endpoints';
 import { openApiDocument } from '../api/openapi';
 import { AuditService } from './audit-service';
@@ -88,6 +88,23 @@ export function storeAudit(store: Store, now: () => Date): AuditSink {
   };
 }
 
+/**
+ * What the request log line says about a request: never a secret. Keys travel in headers (not logged); the one
+ * documented exception, the legacy ingest form with the key in the path, is logged with the key redacted.
+ */
+export function requestForLog(request: FastifyRequest): Record<string, unknown> {
+  return {
+    method: request.method,
+    url: redactPathToken(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+  };
+}
+
+export function redactPathToken(url: string): string {
+  return url.replace(/^(\/v1\/alerts\/[^/?#]+\/)[^/?#]+/, '$1[redacted]');
+}
+
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -108,7 +125,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     audit: options.audit ?? auditService,
   };
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger
+      ? { ...(options.logger === true ? {} : options.logger), serializers: { req: requestForLog } }
+      : false,
     ...(options.https ? { https: { minVersion: 'TLSv1.2', ...options.https } } : {}),
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REMEDIATION_ENDPOINTS } from '../api/remediation';
@@ -419,5 +420,64 @@ describe.each(testEngines())('remediation API (%s)', (engine) => {
     const broken = verifyExport(tampered.text, { keys });
     expect(broken.ok).toBe(false);
     expect(broken.problems[0]).toMatchObject({ kind: 'edited', id: `${accountId}#5` });
+  });
+});
+
+describe.each(testEngines())('legacy path-token ingest (%s)', (engine) => {
+  const servers: TestServer[] = [];
+  afterAll(async () => {
+    for (const s of servers) await s.close();
+  });
+  const start = async (ingestPathTokens: boolean, logs: string[]) => {
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    });
+    const s = await startTestServer({
+      engine,
+      logger: { level: 'info', stream },
+      remediation: { sink: new RecordingSink(), ingestPathTokens },
+    });
+    servers.push(s);
+    const mk = async (scopes: string[]) =>
+      (await s.call('POST', '/v1/apikeys', { key: s.adminKey, json: { name: scopes.join('-'), scopes } }))
+        .body.secret as string;
+    return { s, ingest: await mk(['ingest']), read: await mk(['read']) };
+  };
+
+  it('off by default: the key in the path is not accepted (404), headers still work', async () => {
+    const logs: string[] = [];
+    const { s, ingest } = await start(false, logs);
+    const res = await s.call('POST', `/v1/alerts/alertmanager/${ingest}`, { body: amAlert('path-off') });
+    expect(res.status).toBe(404);
+    expect(logs.join('')).toContain('/v1/alerts/alertmanager/[redacted]');
+    expect(logs.join('')).not.toContain(ingest);
+    const viaHeader = await s.call('POST', '/v1/alerts/alertmanager', { key: ingest, body: amAlert('hdr') });
+    expect(viaHeader.status).toBe(201);
+  });
+
+  it('when enabled: the key in the path ingests, needs the ingest scope, and never reaches the server log', async () => {
+    const logs: string[] = [];
+    const { s, ingest, read } = await start(true, logs);
+    const ok = await s.call('POST', `/v1/alerts/alertmanager/${ingest}`, {
+      body: amAlert('path-on'),
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(ok.status, ok.text).toBe(201);
+    expect(ok.body.alerts[0]).toMatchObject({ folded: false });
+    const wrongScope = await s.call('POST', `/v1/alerts/alertmanager/${read}`, {
+      body: amAlert('path-read'),
+    });
+    expect(wrongScope.status).toBe(403);
+    const bogus = await s.call('POST', '/v1/alerts/alertmanager/nep_not-a-key', {
+      body: amAlert('path-bad'),
+    });
+    expect(bogus.status).toBe(401);
+    const text = logs.join('');
+    expect(text).toContain('/v1/alerts/alertmanager/[redacted]');
+    expect(text).not.toContain(ingest);
+    expect(text).not.toContain(read);
   });
 });
