@@ -177,6 +177,17 @@ describe.each(testEngines())('remediation on %s, through the CLI', (engine) => {
     const broken = await cli(['runbook', 'push', path.join(FIXTURES, 'broken.sh')]);
     expect(broken.code).toBe(64);
     expect(broken.stderr).toMatch(/SEC002/);
+    // The account's lint profile: safety by default; production here (the runbook below passes it too).
+    expect((await cli(['settings', 'show'])).stdout).toMatch(/^lint-profile\s+safety\s+\(server default\)/m);
+    const strict = await cli(['settings', 'set', '--lint-profile', 'production']);
+    expect(strict.code, strict.stderr).toBe(0);
+    expect(await json(['settings', 'show'])).toEqual({
+      lintProfile: 'production',
+      sources: { lintProfile: 'account' },
+    });
+    const unguarded = await cli(['runbook', 'push', path.join(FIXTURES, 'unguarded-rm.sh')]);
+    expect(unguarded.code).toBe(64);
+    expect(unguarded.stderr).toMatch(/under the production profile.*SAF001/);
     const file = path.join(work, 'fix-service.sh');
     writeFileSync(file, runbookText(ranLog));
     const signed = await cli([
@@ -418,6 +429,7 @@ describe.each(testEngines())('remediation on %s, through the CLI', (engine) => {
       'action.finish',
       'action.rejected',
       'action.duplicate_refused',
+      'settings.changed',
     ])
       expect(actions, a).toContain(a);
     const decided = lines.find((l) => l.action === 'rule.decided');

@@ -481,3 +481,49 @@ describe.each(testEngines())('legacy path-token ingest (%s)', (engine) => {
     expect(text).not.toContain(read);
   });
 });
+
+describe.each(testEngines())("the account's lint profile (%s)", (engine) => {
+  let srv: TestServer;
+  beforeAll(async () => {
+    srv = await startTestServer({ engine, remediation: { sink: new RecordingSink() } });
+  }, 60_000);
+  afterAll(async () => srv?.close());
+  const push = () =>
+    srv.call('POST', '/v1/runbooks', {
+      key: srv.adminKey,
+      json: { filename: 'unguarded-rm.sh', script: fixture('unguarded-rm.sh') },
+    });
+
+  it('default safety; an admin sets min and the push that safety refused is accepted; audited; per account', async () => {
+    expect((await srv.call('GET', '/v1/settings', { key: srv.adminKey })).body).toEqual({
+      lintProfile: 'safety',
+      sources: { lintProfile: 'default' },
+    });
+    const refused = await push();
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toMatch(/under the safety profile.*SAF001/);
+
+    const other = await srv.addAccount('globex', 'admin@globex.test');
+    const viewer = (
+      await srv.call('POST', '/v1/apikeys', { key: srv.adminKey, json: { name: 'r', scopes: ['read'] } })
+    ).body.secret as string;
+    const denied = await srv.call('PATCH', '/v1/settings', { key: viewer, json: { lintProfile: 'min' } });
+    expect(denied.status).toBe(403);
+    const bad = await srv.call('PATCH', '/v1/settings', { key: srv.adminKey, json: { lintProfile: 'lax' } });
+    expect(bad.status).toBe(400);
+    const set = await srv.call('PATCH', '/v1/settings', { key: srv.adminKey, json: { lintProfile: 'min' } });
+    expect(set.status, set.text).toBe(200);
+    expect(set.body).toEqual({ lintProfile: 'min', sources: { lintProfile: 'account' } });
+    const accepted = await push();
+    expect(accepted.status, accepted.text).toBe(201);
+    expect(accepted.body.lint).toMatchObject({ profile: 'min', errors: 0 });
+    // Another account keeps the default.
+    expect((await srv.call('GET', '/v1/settings', { key: other })).body.lintProfile).toBe('safety');
+    const rows = (await srv.call('GET', '/v1/audit', { key: srv.adminKey })).body.rows as AuditEntry[];
+    expect(rows.find((r) => r.action === 'settings.changed')).toMatchObject({
+      actor: 'admin@acme.test',
+      target: 'setting:lint-profile',
+      details: { from: 'safety', to: 'min' },
+    });
+  });
+});

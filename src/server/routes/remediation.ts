@@ -15,6 +15,7 @@ import { listMaintenance, maintenanceOff, maintenanceOn } from './maintenance';
 import type { RemedContext, RemedHandler } from './remed-context';
 import { applyRules, deleteRule, enableRule, listRules } from './rules';
 import { listRunbooks, pushRunbook } from './runbooks';
+import { getSettings, setSettings } from './settings';
 
 const HANDLERS: Record<RemediationEndpointName, RemedHandler> = {
   ingestAlert,
@@ -32,6 +33,8 @@ const HANDLERS: Record<RemediationEndpointName, RemedHandler> = {
   listAudit,
   exportAudit,
   auditKeys,
+  getSettings,
+  setSettings,
 };
 
 /** `Authorization: Basic base64(user:nep_…)` → the key as a bearer token (the user part is ignored). */
