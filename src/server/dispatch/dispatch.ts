@@ -140,6 +140,9 @@ export interface RunOptions {
 /** Told when an action reaches a final status for the first time (finish record or refusal). */
 export type SettledListener = (action: ActionRow, status: string) => Promise<void>;
 
+/** Set on an action the agent answered as a duplicate before the server had its finish record. */
+const DUPLICATE_REASON = 'duplicate: the agent already ran this action id';
+
 /** A later batch of a rolling run: stored, not yet given to any agent (the API shows it as queued). */
 export const HELD = 'held';
 
@@ -644,7 +647,7 @@ export class Dispatch {
       .updateTable('actions')
       .set({
         status: recorded?.status ?? 'rejected',
-        reason: recorded ? recorded.reason : 'duplicate: the agent already ran this action id',
+        reason: recorded ? recorded.reason : DUPLICATE_REASON,
         finished_at: recorded?.finishedAt ?? iso(this.now()),
         lease_expires_at: null,
       })
@@ -832,8 +835,9 @@ export class Dispatch {
       target: actionId,
       details: { status: r.status, exitCode: r.exitCode, truncated: r.truncated },
     });
-    // A refusal already settled the action at its ack; its finish record only completes the row.
-    if (!TERMINAL_STATUSES.includes(action.status))
+    // A refusal already settled the action at its ack; its finish record only completes the row. A finish that
+    // arrives after a duplicate answer (the agent's spool was behind) settles it now.
+    if (!TERMINAL_STATUSES.includes(action.status) || action.reason === DUPLICATE_REASON)
       await this.settled({ ...action, status: r.status }, r.status);
     return { duplicate: false };
   }
