@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRow } from '../src/audit/row';
 import { openDatabase, parseTarget } from '../src/server/store/db';
 import { type RunningAgent, startAgent, until } from './helpers/agent';
 import { REPO, runCli, tempHome } from './helpers/cli';
@@ -95,6 +96,7 @@ describe.each(testEngines())('remediation on %s, through the CLI', (engine) => {
   const ranLog = path.join(work, 'ran.log');
   const ran = () => readFileSync(ranLog, 'utf8').split('\n').filter(Boolean);
   let agent: RunningAgent | undefined;
+  // biome-ignore lint/suspicious/noExplicitAny: the CLI's JSON output, whose shape the assertions check
   const json = async <J = any>(args: string[]) => {
     const r = await cli([...args, '--json']);
     expect([0, 1], `${args.join(' ')}: ${r.stderr}`).toContain(r.code);
@@ -107,7 +109,7 @@ describe.each(testEngines())('remediation on %s, through the CLI', (engine) => {
       return a.finishedAt && !['queued', 'assigned', 'running'].includes(a.status) ? a : undefined;
     });
   const audit = async () =>
-    (await json(['audit', 'list', '--since', '1h', '--limit', '10000'])).rows as any[];
+    (await json<{ rows: AuditRow[] }>(['audit', 'list', '--since', '1h', '--limit', '10000'])).rows;
   /** What an attacker with the database can do: statements run directly against the server's database. */
   const withDatabase = async (fn: (db: Database) => Promise<void>) => {
     const db = await openDatabase(parseTarget(server.databaseUrl, server.dataDir));
