@@ -275,12 +275,13 @@ describe('agent end to end: server, two agents, run, actions', () => {
   it(
     'the server is SIGKILLed mid-action: the result arrives after the restart',
     async () => {
-      const file = script('slow.sh', '#!/bin/sh\necho before\nsleep 3\necho after\n');
+      // The runbook says it started through a file (like the drain test): polling `actions show` could miss the
+      // running window on a busy machine.
+      const started = path.join(work, 'slow.started');
+      const file = script('slow.sh', `#!/bin/sh\necho before\ntouch '${started}'\nsleep 3\necho after\n`);
       const created = await json(['run', file, '--host', 'web-1']);
       const id = created.body.actions[0].id as string;
-      await until('the slow action runs', async () =>
-        (await action(id)).status === 'running' ? true : undefined,
-      );
+      await until('the slow action runs', async () => (existsSync(started) ? true : undefined));
       expect((await server.stop('SIGKILL')).signal).toBe('SIGKILL');
       await sleep(4000); // the action finishes while the server is down; the agent keeps its result in the spool
       await server.restart();
