@@ -75,17 +75,19 @@ const checkOn = (ledger: Ledger, trustFile: string) =>
     (name) => ledger.history(name),
   );
 
+/** What the ledger records for an action of the signed runbook. */
+const runbook = { id: 'r', version: '1', name: 'fix-service' };
+
 describe('signed caps from the agent ledger', () => {
   it('the runs the ledger holds count: max 2 per hour lets two through and refuses the third', async () => {
     const { trustFile, signature } = signed({ max: 2, per: '1h' });
     const ledger = await Ledger.open(path.join(root, 'ledger-max'));
     const check = checkOn(ledger, trustFile);
-    const runbook = { id: 'r', version: '1', name: 'fix-service' };
     for (const id of ['act-1', 'act-2']) {
       expect(await check(assignment(id, signature))).toMatchObject({ ok: true });
       await ledger.claim(id, runbook);
     }
-    // Another runbook's runs and a refused entry do not count.
+    // Another runbook's runs do not count.
     await ledger.claim('other-1', { ...runbook, name: 'other' });
     expect(await check(assignment('act-3', signature))).toMatchObject({
       ok: false,
@@ -100,7 +102,6 @@ describe('signed caps from the agent ledger', () => {
     const { trustFile, signature } = signed({ cooldown: '10m' });
     const ledger = await Ledger.open(path.join(root, 'ledger-cooldown'));
     const check = checkOn(ledger, trustFile);
-    const runbook = { id: 'r', version: '1', name: 'fix-service' };
     await ledger.claim('rej-1', runbook);
     await ledger.markFinished('rej-1', {
       status: 'rejected',
