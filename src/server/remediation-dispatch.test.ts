@@ -6,7 +6,7 @@
  * action only after the previous one succeeded, and stops on a failure; maintenance by tag reads the enrolled
  * hosts' tags; a host that is not enrolled is audited, not silently dropped.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,19 +15,20 @@ import { AgentTransport, enrollAgent } from '../agent/transport';
 import type { AssignMessage, FinishRecord, PollResponse } from '../api/agent-protocol';
 import type { Action } from '../api/dispatch';
 import type { AuditRow } from '../audit/row';
-import { POSTGRES_SKIP_REASON, startTestServer, type TestServer, testEngines } from './testing';
+import {
+  alertmanagerAlert,
+  POSTGRES_SKIP_REASON,
+  remediationFixture,
+  startTestServer,
+  type TestServer,
+  testEngines,
+} from './testing';
 
-const FIXTURES = path.join(__dirname, '../../test/fixtures/remediation');
-const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
+const fixture = remediationFixture;
 
 if (!process.env.NEPTUNE_TEST_DATABASE_URL) console.log(POSTGRES_SKIP_REASON);
 
-function alert(fingerprint: string, labels: Record<string, string>) {
-  const doc = JSON.parse(fixture('alertmanager.json'));
-  doc.alerts[0].fingerprint = fingerprint;
-  Object.assign(doc.alerts[0].labels, labels);
-  return JSON.stringify(doc);
-}
+const alert = alertmanagerAlert;
 
 const RULES = [
   {

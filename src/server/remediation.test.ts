@@ -4,8 +4,6 @@
  * isolation, caps across two replicas, and the audit chain (with an edit made directly in the database).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,19 +18,20 @@ import { RecordingSink, recordResult } from './rules/engine';
 import { openDatabase, parseTarget } from './store/db';
 import { RemedStore } from './store/remed-store';
 import { Store } from './store/store';
-import { POSTGRES_SKIP_REASON, startTestServer, type TestServer, testEngines } from './testing';
+import {
+  alertmanagerAlert,
+  POSTGRES_SKIP_REASON,
+  remediationFixture,
+  startTestServer,
+  type TestServer,
+  testEngines,
+} from './testing';
 
-const FIXTURES = path.join(__dirname, '../../test/fixtures/remediation');
-const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
+const fixture = remediationFixture;
 
 if (!process.env.NEPTUNE_TEST_DATABASE_URL) console.log(POSTGRES_SKIP_REASON);
 
-function amAlert(fingerprint: string, over: Record<string, string> = {}) {
-  const doc = JSON.parse(fixture('alertmanager.json'));
-  doc.alerts[0].fingerprint = fingerprint;
-  Object.assign(doc.alerts[0].labels, over);
-  return JSON.stringify(doc);
-}
+const amAlert = alertmanagerAlert;
 
 const RULE = {
   name: 'restart-on-down',

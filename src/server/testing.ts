@@ -4,6 +4,7 @@
  * and a real server on 127.0.0.1 over TLS with a throwaway CA.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -171,4 +172,17 @@ export async function startTestServer(
       await db.drop();
     },
   };
+}
+
+/** The remediation fixtures (test/fixtures/remediation): payloads of every source, runbooks. */
+export const REMEDIATION_FIXTURES = path.join(__dirname, '../../test/fixtures/remediation');
+export const remediationFixture = (name: string) =>
+  readFileSync(path.join(REMEDIATION_FIXTURES, name), 'utf8');
+
+/** The Alertmanager fixture with its fingerprint and labels replaced. */
+export function alertmanagerAlert(fingerprint: string, labels: Record<string, string> = {}): string {
+  const doc = JSON.parse(remediationFixture('alertmanager.json'));
+  doc.alerts[0].fingerprint = fingerprint;
+  Object.assign(doc.alerts[0].labels, labels);
+  return JSON.stringify(doc);
 }
