@@ -53,6 +53,8 @@ import ServerBackup from './commands/server/backup';
 import ServerInit from './commands/server/init';
 import ServerRestore from './commands/server/restore';
 import ServerStart from './commands/server/start';
+import SettingsSet from './commands/settings/set';
+import SettingsShow from './commands/settings/show';
 import SlaClaim from './commands/sla/claim';
 import UsersInvite from './commands/users/invite';
 import UsersList from './commands/users/list';
@@ -111,6 +113,8 @@ export const COMMANDS: Record<string, Command.Class> = {
   'server:init': ServerInit,
   'server:restore': ServerRestore,
   'server:start': ServerStart,
+  'settings:set': SettingsSet,
+  'settings:show': SettingsShow,
   'sla:claim': SlaClaim,
   'users:invite': UsersInvite,
   'users:list': UsersList,

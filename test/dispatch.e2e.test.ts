@@ -10,7 +10,7 @@
  * The agents use short retry timers for speed (NEPTUNE_AGENT_START_DELAY=0, NEPTUNE_AGENT_POLL_BACKOFF_CAP=500ms,
  * NEPTUNE_AGENT_UPLOAD_BACKOFF_CAP=500ms; documented in docs/agent.md) and skip the AWS lookup (NEPTUNE_AGENT_IMDS=off).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,20 +20,11 @@ import { AgentKey } from '../src/agent/identity';
 import { listeningSockets } from '../src/agent/sockets';
 import { AgentApiError, AgentTransport } from '../src/agent/transport';
 import { HttpClient } from '../src/core/http';
-import { BIN, cliEnv, runCli, tempHome } from './helpers/cli';
+import { type RunningAgent, sleep, startAgent as startAgentProcess, until } from './helpers/agent';
+import { runCli, tempHome } from './helpers/cli';
 import { POSTGRES_SKIP_REASON, type StartedServer, startServer, testEngines } from './helpers/server';
 
 const T = 120_000;
-
-interface RunningAgent {
-  name: string;
-  stateDir: string;
-  child: ChildProcess;
-  logs(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Alive: the pid exists and is not a zombie (a killed child waits for its reaper for a moment). */
 function alive(pid: number): boolean {
@@ -42,16 +33,6 @@ function alive(pid: number): boolean {
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
-  }
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
   }
 }
 
@@ -77,24 +58,7 @@ describe('agent end to end: server, two agents, run, actions', () => {
   const action = async (id: string) => (await json(['actions', 'show', id])).body;
 
   const startAgent = (name: string, stateDir: string, extraArgs: string[] = []): RunningAgent => {
-    const child = spawn(BIN, ['agent', 'start', '--state-dir', stateDir, ...extraArgs], {
-      env: cliEnv(home, {
-        NEPTUNE_AGENT_START_DELAY: '0',
-        NEPTUNE_AGENT_POLL_BACKOFF_CAP: '500ms',
-        NEPTUNE_AGENT_UPLOAD_BACKOFF_CAP: '500ms',
-        NEPTUNE_AGENT_CONFIG: path.join(work, 'no-agent.yaml'),
-        NEPTUNE_AGENT_KILL_GRACE: '1s',
-      }),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    );
-    const agent = { name, stateDir, child, logs: () => stderr, exited };
+    const agent = startAgentProcess({ name, home, stateDir, work, args: extraArgs });
     agents.push(agent);
     return agent;
   };
@@ -311,12 +275,13 @@ describe('agent end to end: server, two agents, run, actions', () => {
   it(
     'the server is SIGKILLed mid-action: the result arrives after the restart',
     async () => {
-      const file = script('slow.sh', '#!/bin/sh\necho before\nsleep 3\necho after\n');
+      // The runbook says it started through a file (like the drain test): polling `actions show` could miss the
+      // running window on a busy machine.
+      const started = path.join(work, 'slow.started');
+      const file = script('slow.sh', `#!/bin/sh\necho before\ntouch '${started}'\nsleep 3\necho after\n`);
       const created = await json(['run', file, '--host', 'web-1']);
       const id = created.body.actions[0].id as string;
-      await until('the slow action runs', async () =>
-        (await action(id)).status === 'running' ? true : undefined,
-      );
+      await until('the slow action runs', async () => (existsSync(started) ? true : undefined));
       expect((await server.stop('SIGKILL')).signal).toBe('SIGKILL');
       await sleep(4000); // the action finishes while the server is down; the agent keeps its result in the spool
       await server.restart();
@@ -484,13 +449,7 @@ describe.each(pgEngines)('dispatch across replicas on %s', (engine) => {
         },
       );
       expect(enrolled.code, enrolled.stderr).toBe(0);
-      agent = spawn(BIN, ['agent', 'start', '--state-dir', stateDir], {
-        env: cliEnv(home, {
-          NEPTUNE_AGENT_START_DELAY: '0',
-          NEPTUNE_AGENT_CONFIG: path.join(work, 'none.yaml'),
-        }),
-        stdio: 'ignore',
-      });
+      agent = startAgentProcess({ name: 'pg-1', home, stateDir, work }).child;
       await until('the agent is online', async () => {
         const r = await runCli(['hosts', 'show', 'pg-1', '--json'], { env: onB, home });
         return r.code === 0 && JSON.parse(r.stdout).status === 'online' ? true : undefined;

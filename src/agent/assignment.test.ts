@@ -52,7 +52,7 @@ describe('prepareAssignment', () => {
     expect(await prepareAssignment(message(), { checkTrust: refuse('script_changed'), now })).toEqual({
       ok: false,
       rejectReason: 'signature_rejected',
-      message: 'refused: script_changed',
+      message: 'script_changed: refused: script_changed',
     });
     expect(
       await prepareAssignment(message(), { checkTrust: refuse('run_as_not_allowed'), now }),
@@ -64,7 +64,7 @@ describe('prepareAssignment', () => {
     };
     expect(await prepareAssignment(message(), { checkTrust: broken, now })).toMatchObject({
       rejectReason: 'signature_rejected',
-      message: 'the trust check failed: trust file unreadable',
+      message: 'bad_signature: the trust check failed: trust file unreadable',
     });
     expect(
       ['unsigned', 'unknown_key', 'expired', 'param_out_of_schema', 'host_out_of_scope', 'cap_exceeded'].map(

@@ -69,7 +69,9 @@ export async function prepareAssignment(
     code: 'bad_signature',
     reason: `the trust check failed: ${(error as Error).message}`,
   }));
-  if (!trust.ok) return { ok: false, rejectReason: rejectReasonOf(trust.code), message: trust.reason };
+  // The message starts with the stable refusal code (src/runbook/signing REFUSAL_CODES): the server audits it.
+  if (!trust.ok)
+    return { ok: false, rejectReason: rejectReasonOf(trust.code), message: `${trust.code}: ${trust.reason}` };
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(trust.params)) {
     const variable = paramEnvName(name);

@@ -25,7 +25,8 @@ import { Backoff, POLL_BACKOFF, START_DELAY_MAX_MS, sleep, startDelayMs, UPLOAD_
 import { type AgentSettings, parseDuration } from './config';
 import { Executor } from './executor';
 import { AgentKey } from './identity';
-import { Ledger } from './ledger';
+import { isActionId } from './ids';
+import { knownState, Ledger, type LedgerEntry } from './ledger';
 import { Spool } from './spool';
 import {
   type DaemonStatus,
@@ -102,11 +103,16 @@ export async function readIdentity(file: string): Promise<AgentIdentity> {
   return identity;
 }
 
-/** The trust check of an assignment: unsigned work only with --allow-unsigned; signed work against the trust file. */
+/**
+ * The trust check of an assignment: unsigned work only with --allow-unsigned; signed work against the trust file,
+ * with the signed caps counted from this host's own ledger (`history`), so a server that skips its own caps (or
+ * has them switched off in its database) still gets `cap_exceeded`.
+ */
 export function trustCheckFor(
   identity: AgentIdentity,
   settings: AgentSettings,
   hostname: string,
+  history: (runbookName: string) => Promise<readonly Date[]>,
 ): TrustCheck {
   return async (a) => {
     if (a.runbook.signature === null) {
@@ -135,6 +141,7 @@ export function trustCheckFor(
       now: new Date(),
       policy: settings.allowRunAs.length > 0 ? { allowRunAs: settings.allowRunAs } : {},
       expect: { name: a.runbook.name },
+      history: await history(a.runbook.name),
     });
     return decision.ok
       ? { ok: true, params: decision.params }
@@ -208,7 +215,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   await writePidFile(paths);
 
   const hostname = settings.hostname ?? identity.hostname;
-  const checkTrust = trustCheckFor(identity, settings, hostname);
+  const checkTrust = trustCheckFor(identity, settings, hostname, (name) => ledger.history(name));
   const sd = new SdNotify({ env });
   const startedAt = new Date().toISOString();
   let hints: IntervalHints = DEFAULT_INTERVAL_HINTS;
@@ -270,8 +277,19 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     );
   };
 
+  const answerDuplicate = (actionId: string, entry: LedgerEntry) => {
+    const known = knownState(entry);
+    log.warn('action id already in the ledger: not run again', { actionId, known });
+    report(actionId, () => transport.ack(actionId, { decision: 'duplicate', known }));
+    uploader.notify();
+  };
+
   const handleAssign = async (message: AssignMessage) => {
     const actionId = message.action.actionId;
+    // A known action id (a redelivery or a replay) is answered from the ledger before anything else: it is never
+    // checked, counted or run again.
+    const seen = isActionId(actionId) ? await ledger.get(actionId) : undefined;
+    if (seen) return answerDuplicate(actionId, seen);
     const prepared = await prepareAssignment(message.action, {
       checkTrust,
       maxOutputCapBytes: settings.outputCapBytes,
@@ -290,10 +308,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const submission = await runner.submit(prepared.assignment);
     switch (submission.outcome) {
       case 'duplicate':
-        log.info('redelivered action answered from the ledger', { actionId, known: submission.known });
-        report(actionId, () => transport.ack(actionId, { decision: 'duplicate', known: submission.known }));
-        uploader.notify();
-        return;
+        return answerDuplicate(actionId, submission.entry);
       case 'refused':
       case 'rejected':
         log.warn('action rejected', {

@@ -182,6 +182,20 @@ export class Ledger {
   }
 
   /**
+   * Start times of the earlier runs of a runbook (by name) on this host, for the signed caps: every entry the agent
+   * took for it (a run in flight counts from when it was received), except the ones it refused before they started.
+   * Kept as long as entries are (LEDGER_RETENTION_MS), so caps windows up to 7 days are counted exactly.
+   */
+  async history(runbookName: string): Promise<Date[]> {
+    const out: Date[] = [];
+    for (const entry of await this.list()) {
+      if (entry.runbook?.name !== runbookName || entry.status === 'rejected') continue;
+      out.push(new Date(entry.startedAt ?? entry.receivedAt));
+    }
+    return out;
+  }
+
+  /**
    * After a restart: every entry left `accepted` or `running` (or torn) becomes `interrupted`. Returns them, so
    * the caller spools an `interrupted` finish record for each. Call before taking any new work.
    */

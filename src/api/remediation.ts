@@ -38,6 +38,19 @@ export const MaintenanceOnRequest = Type.Object(
   closed,
 );
 
+export const SettingsRequest = Type.Object(
+  {
+    /** the lint profile `runbook push` is checked under (min, basic, safety, production) */
+    lintProfile: Type.Union([
+      Type.Literal('min'),
+      Type.Literal('basic'),
+      Type.Literal('safety'),
+      Type.Literal('production'),
+    ]),
+  },
+  closed,
+);
+
 export const SourceSecretRequest = Type.Object(
   { secret: Type.String({ minLength: 8, maxLength: 1000 }) },
   closed,
@@ -179,6 +192,24 @@ export const REMEDIATION_ENDPOINTS = {
     auth: 'read',
     response: Any,
     tag: 'audit',
+  }),
+  getSettings: e({
+    method: 'GET',
+    path: '/v1/settings',
+    summary:
+      "The account's settings (the lint profile runbook pushes are checked under) and where each comes from",
+    auth: 'read',
+    response: Any,
+    tag: 'settings',
+  }),
+  setSettings: e({
+    method: 'PATCH',
+    path: '/v1/settings',
+    summary: "Change the account's settings (admin); audited",
+    auth: 'admin',
+    body: SettingsRequest,
+    response: Any,
+    tag: 'settings',
   }),
 } satisfies Record<string, Endpoint>;
 

@@ -5,14 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ServerOptions as HttpsOptions } from 'node:https';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { ENDPOINTS, type Endpoint, type EndpointName } from '../api/endpoints';
 import { openApiDocument } from '../api/openapi';
 import { AuditService } from './audit-service';
 import { authenticate, type Caller, requireScope } from './auth';
-import { type AuditSink, type Handler, routeHandler, type ServerContext } from './context';
+import { type AuditEntry, type AuditSink, type Handler, routeHandler, type ServerContext } from './context';
 import { agentApi } from './dispatch/agent-api';
 import { Dispatch, intervalHintsFromEnv, registerDispatch } from './dispatch/dispatch';
+import { breakerListener, dispatchSink, hostDirectory } from './dispatch/remediation';
 import { ApiError, errorHandler, notFoundHandler, sendError } from './errors';
 import { Metrics } from './metrics';
 import { actionOutput, cancelAction, createRun, listActions, showAction } from './routes/actions';
@@ -87,6 +88,23 @@ export function storeAudit(store: Store, now: () => Date): AuditSink {
   };
 }
 
+/**
+ * What the request log line says about a request: never a secret. Keys travel in headers (not logged); the one
+ * documented exception, the legacy ingest form with the key in the path, is logged with the key redacted.
+ */
+export function requestForLog(request: FastifyRequest): Record<string, unknown> {
+  return {
+    method: request.method,
+    url: redactPathToken(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+  };
+}
+
+export function redactPathToken(url: string): string {
+  return url.replace(/^(\/v1\/alerts\/[^/?#]+\/)[^/?#]+/, '$1[redacted]');
+}
+
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => new Date());
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -107,7 +125,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     audit: options.audit ?? auditService,
   };
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger
+      ? { ...(options.logger === true ? {} : options.logger), serializers: { req: requestForLog } }
+      : false,
     ...(options.https ? { https: { minVersion: 'TLSv1.2', ...options.https } } : {}),
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
@@ -175,11 +195,6 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     return metrics.registry.metrics();
   });
   await app.register(async (child) => devicePage(child, ctx));
-  await registerRemediation(app, remediationContext(ctx, remedStore, auditService, options.remediation));
-  if (options.remediation?.auditSigner) {
-    auditService.startTimer();
-    app.addHook('onClose', async () => auditService.stopTimer());
-  }
   const dispatch = new Dispatch(
     options.store,
     options.engine ?? 'sqlite',
@@ -188,6 +203,19 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     ctx.audit,
   );
   registerDispatch(dispatch);
+  // Remediation runs through dispatch: decided runs become actions, their results feed the rules' breakers.
+  const audit = (entry: AuditEntry) => auditService.record(entry);
+  dispatch.onSettled(breakerListener({ store: remedStore, audit, now }));
+  const remediation = {
+    sink: dispatchSink({ dispatch, store: remedStore, audit }),
+    hosts: hostDirectory(dispatch),
+    ...options.remediation,
+  };
+  await registerRemediation(app, remediationContext(ctx, remedStore, auditService, remediation));
+  if (options.remediation?.auditSigner) {
+    auditService.startTimer();
+    app.addHook('onClose', async () => auditService.stopTimer());
+  }
   app.addHook('preClose', async () => dispatch.close());
   await app.register(async (child) => agentApi(child, ctx, dispatch));
   return app;

@@ -4,8 +4,7 @@
  * isolation, caps across two replicas, and the audit chain (with an edit made directly in the database).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REMEDIATION_ENDPOINTS } from '../api/remediation';
@@ -19,19 +18,20 @@ import { RecordingSink, recordResult } from './rules/engine';
 import { openDatabase, parseTarget } from './store/db';
 import { RemedStore } from './store/remed-store';
 import { Store } from './store/store';
-import { POSTGRES_SKIP_REASON, startTestServer, type TestServer, testEngines } from './testing';
+import {
+  alertmanagerAlert,
+  POSTGRES_SKIP_REASON,
+  remediationFixture,
+  startTestServer,
+  type TestServer,
+  testEngines,
+} from './testing';
 
-const FIXTURES = path.join(__dirname, '../../test/fixtures/remediation');
-const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
+const fixture = remediationFixture;
 
 if (!process.env.NEPTUNE_TEST_DATABASE_URL) console.log(POSTGRES_SKIP_REASON);
 
-function amAlert(fingerprint: string, over: Record<string, string> = {}) {
-  const doc = JSON.parse(fixture('alertmanager.json'));
-  doc.alerts[0].fingerprint = fingerprint;
-  Object.assign(doc.alerts[0].labels, over);
-  return JSON.stringify(doc);
-}
+const amAlert = alertmanagerAlert;
 
 const RULE = {
   name: 'restart-on-down',
@@ -419,5 +419,110 @@ describe.each(testEngines())('remediation API (%s)', (engine) => {
     const broken = verifyExport(tampered.text, { keys });
     expect(broken.ok).toBe(false);
     expect(broken.problems[0]).toMatchObject({ kind: 'edited', id: `${accountId}#5` });
+  });
+});
+
+describe.each(testEngines())('legacy path-token ingest (%s)', (engine) => {
+  const servers: TestServer[] = [];
+  afterAll(async () => {
+    for (const s of servers) await s.close();
+  });
+  const start = async (ingestPathTokens: boolean, logs: string[]) => {
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    });
+    const s = await startTestServer({
+      engine,
+      logger: { level: 'info', stream },
+      remediation: { sink: new RecordingSink(), ingestPathTokens },
+    });
+    servers.push(s);
+    const mk = async (scopes: string[]) =>
+      (await s.call('POST', '/v1/apikeys', { key: s.adminKey, json: { name: scopes.join('-'), scopes } }))
+        .body.secret as string;
+    return { s, ingest: await mk(['ingest']), read: await mk(['read']) };
+  };
+
+  it('off by default: the key in the path is not accepted (404), headers still work', async () => {
+    const logs: string[] = [];
+    const { s, ingest } = await start(false, logs);
+    const res = await s.call('POST', `/v1/alerts/alertmanager/${ingest}`, { body: amAlert('path-off') });
+    expect(res.status).toBe(404);
+    expect(logs.join('')).toContain('/v1/alerts/alertmanager/[redacted]');
+    expect(logs.join('')).not.toContain(ingest);
+    const viaHeader = await s.call('POST', '/v1/alerts/alertmanager', { key: ingest, body: amAlert('hdr') });
+    expect(viaHeader.status).toBe(201);
+  });
+
+  it('when enabled: the key in the path ingests, needs the ingest scope, and never reaches the server log', async () => {
+    const logs: string[] = [];
+    const { s, ingest, read } = await start(true, logs);
+    const ok = await s.call('POST', `/v1/alerts/alertmanager/${ingest}`, {
+      body: amAlert('path-on'),
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(ok.status, ok.text).toBe(201);
+    expect(ok.body.alerts[0]).toMatchObject({ folded: false });
+    const wrongScope = await s.call('POST', `/v1/alerts/alertmanager/${read}`, {
+      body: amAlert('path-read'),
+    });
+    expect(wrongScope.status).toBe(403);
+    const bogus = await s.call('POST', '/v1/alerts/alertmanager/nep_not-a-key', {
+      body: amAlert('path-bad'),
+    });
+    expect(bogus.status).toBe(401);
+    const text = logs.join('');
+    expect(text).toContain('/v1/alerts/alertmanager/[redacted]');
+    expect(text).not.toContain(ingest);
+    expect(text).not.toContain(read);
+  });
+});
+
+describe.each(testEngines())("the account's lint profile (%s)", (engine) => {
+  let srv: TestServer;
+  beforeAll(async () => {
+    srv = await startTestServer({ engine, remediation: { sink: new RecordingSink() } });
+  }, 60_000);
+  afterAll(async () => srv?.close());
+  const push = () =>
+    srv.call('POST', '/v1/runbooks', {
+      key: srv.adminKey,
+      json: { filename: 'unguarded-rm.sh', script: fixture('unguarded-rm.sh') },
+    });
+
+  it('default safety; an admin sets min and the push that safety refused is accepted; audited; per account', async () => {
+    expect((await srv.call('GET', '/v1/settings', { key: srv.adminKey })).body).toEqual({
+      lintProfile: 'safety',
+      sources: { lintProfile: 'default' },
+    });
+    const refused = await push();
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toMatch(/under the safety profile.*SAF001/);
+
+    const other = await srv.addAccount('globex', 'admin@globex.test');
+    const viewer = (
+      await srv.call('POST', '/v1/apikeys', { key: srv.adminKey, json: { name: 'r', scopes: ['read'] } })
+    ).body.secret as string;
+    const denied = await srv.call('PATCH', '/v1/settings', { key: viewer, json: { lintProfile: 'min' } });
+    expect(denied.status).toBe(403);
+    const bad = await srv.call('PATCH', '/v1/settings', { key: srv.adminKey, json: { lintProfile: 'lax' } });
+    expect(bad.status).toBe(400);
+    const set = await srv.call('PATCH', '/v1/settings', { key: srv.adminKey, json: { lintProfile: 'min' } });
+    expect(set.status, set.text).toBe(200);
+    expect(set.body).toEqual({ lintProfile: 'min', sources: { lintProfile: 'account' } });
+    const accepted = await push();
+    expect(accepted.status, accepted.text).toBe(201);
+    expect(accepted.body.lint).toMatchObject({ profile: 'min', errors: 0 });
+    // Another account keeps the default.
+    expect((await srv.call('GET', '/v1/settings', { key: other })).body.lintProfile).toBe('safety');
+    const rows = (await srv.call('GET', '/v1/audit', { key: srv.adminKey })).body.rows as AuditEntry[];
+    expect(rows.find((r) => r.action === 'settings.changed')).toMatchObject({
+      actor: 'admin@acme.test',
+      target: 'setting:lint-profile',
+      details: { from: 'safety', to: 'min' },
+    });
   });
 });

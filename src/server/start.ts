@@ -28,6 +28,8 @@ export interface StartOptions {
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   limits?: Partial<Limits>;
   env?: NodeJS.ProcessEnv;
+  /** The opt-in legacy ingest form POST /v1/alerts/SOURCE/KEY (docs/remediation.md); off by default. */
+  ingestPathTokens?: boolean;
   /** Where the JSON logs go; stderr by default. */
   logStream?: NodeJS.WritableStream;
 }
@@ -89,7 +91,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       limits: options.limits,
       https: { cert, key },
       draining: () => draining,
-      remediation: { masterKey, auditSigner: auditKey.signer },
+      remediation: {
+        masterKey,
+        auditSigner: auditKey.signer,
+        ingestPathTokens: options.ingestPathTokens === true,
+      },
       engine: opened.engine,
       env: options.env,
       logger: {

@@ -4,6 +4,7 @@
  * and a real server on 127.0.0.1 over TLS with a throwaway CA.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -109,6 +110,8 @@ export async function startTestServer(
   const { engine = 'sqlite', ...buildOptions } = options;
   const db = await testDatabase(engine === 'postgres' ? process.env : {});
   const clock = { now: new Date('2026-03-01T12:00:00.000Z') };
+  // A suite that passes its own clock (agents sign assertions with the real time) gets accounts made by it too.
+  const now = buildOptions.now ?? (() => clock.now);
   const { ca, cert, key } = await testPki();
   const init = (account: string, adminEmail: string) =>
     initServer({
@@ -116,7 +119,7 @@ export async function startTestServer(
       databaseUrl: db.databaseUrl,
       account,
       adminEmail,
-      now: clock.now,
+      now: now(),
       env: { NEPTUNE_MASTER_KEY: randomBytes(32).toString('base64') },
     });
   const first = await init('acme', 'admin@acme.test');
@@ -125,7 +128,7 @@ export async function startTestServer(
   const app = await build({
     store,
     version: 'test',
-    now: () => clock.now,
+    now,
     https: { cert, key },
     ...buildOptions,
   });
@@ -169,4 +172,17 @@ export async function startTestServer(
       await db.drop();
     },
   };
+}
+
+/** The remediation fixtures (test/fixtures/remediation): payloads of every source, runbooks. */
+export const REMEDIATION_FIXTURES = path.join(__dirname, '../../test/fixtures/remediation');
+export const remediationFixture = (name: string) =>
+  readFileSync(path.join(REMEDIATION_FIXTURES, name), 'utf8');
+
+/** The Alertmanager fixture with its fingerprint and labels replaced. */
+export function alertmanagerAlert(fingerprint: string, labels: Record<string, string> = {}): string {
+  const doc = JSON.parse(remediationFixture('alertmanager.json'));
+  doc.alerts[0].fingerprint = fingerprint;
+  Object.assign(doc.alerts[0].labels, labels);
+  return JSON.stringify(doc);
 }

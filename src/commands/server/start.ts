@@ -23,6 +23,12 @@ Several processes may share one PostgreSQL (--database-url): they keep no state 
       default: 6000,
       min: 1,
     }),
+    'ingest-path-tokens': Flags.boolean({
+      description:
+        'Also accept alerts at POST /v1/alerts/SOURCE/KEY (legacy senders that cannot set headers). Off by default: the key then lands in the access logs of proxies in front of the server.',
+      env: 'NEPTUNE_INGEST_PATH_TOKENS',
+      default: false,
+    }),
     'log-level': Flags.string({
       description: 'Log level.',
       options: ['fatal', 'error', 'warn', 'info', 'debug', 'silent'],
@@ -40,6 +46,7 @@ Several processes may share one PostgreSQL (--database-url): they keep no state 
       version: this.config.version,
       logLevel: flags['log-level'] as 'info',
       limits: { accountPerMinute: flags['rate-limit'] },
+      ingestPathTokens: flags['ingest-path-tokens'],
     });
     server.app.log.info({ url: server.url }, 'neptune server ready');
     // The CLI's default SIGINT handler exits at once; a server drains instead.

@@ -20,6 +20,7 @@ import {
   type EnrollRequest,
   type FinishRequest,
   type IntervalHints,
+  type KnownState,
   MAX_ASSERTION_LIFETIME_SECONDS,
   type PollMessage,
   type PollRequest,
@@ -91,6 +92,13 @@ interface ActionsTable {
   output_bytes: number;
   truncated: number;
   finish: string | null;
+  /** the rule decision this action carries out (remediation), else null */
+  decision_id: string | null;
+  /** the user the signed statement names; null: the agent's own user */
+  run_as: string | null;
+  /** a rolling run: its id and this action's batch (0 first); null for a plain run */
+  rollout_id: string | null;
+  batch: number | null;
 }
 export interface DispatchDatabase {
   enrollment_tokens: {
@@ -118,6 +126,25 @@ export interface DispatchDatabase {
 }
 export type AgentRow = AgentsTable;
 export type ActionRow = ActionsTable;
+
+/** Internal options of a run (not in the user API): what the remediation sink adds. */
+export interface RunOptions {
+  /** the user the signed statement names (the agent checks it against the statement and its own policy) */
+  runAs?: string | null;
+  /** the decision each host's action carries out */
+  decisionFor?: (hostname: string) => string | undefined;
+  /** rolling: this many hosts at a time, the next batch only after the previous one succeeded */
+  batchSize?: number;
+}
+
+/** Told when an action reaches a final status for the first time (finish record or refusal). */
+export type SettledListener = (action: ActionRow, status: string) => Promise<void>;
+
+/** Set on an action the agent answered as a duplicate before the server had its finish record. */
+const DUPLICATE_REASON = 'duplicate: the agent already ran this action id';
+
+/** A later batch of a rolling run: stored, not yet given to any agent (the API shows it as queued). */
+export const HELD = 'held';
 
 /** Wakes parked polls of one process. */
 export class Notifier {
@@ -202,6 +229,12 @@ export class Dispatch {
   readonly db: Kysely<DispatchDatabase>;
   readonly notifier = new Notifier();
   private closing = false;
+  private readonly listeners: SettledListener[] = [];
+
+  /** Registers a listener for settled actions (the rules engine's circuit breaker). */
+  onSettled(listener: SettledListener): void {
+    this.listeners.push(listener);
+  }
 
   /** Server shutdown: parked polls answer now (empty) instead of holding the drain for up to a poll hold. */
   close(): void {
@@ -273,7 +306,7 @@ export class Dispatch {
     );
     if (!ENROLLMENT_TOKEN_PATTERN.test(body.token)) throw invalid;
     const hash = hashSecret(body.token);
-    return this.store.transaction(async (trx) => {
+    const { agent, tokenId, tags } = await this.store.transaction(async (trx) => {
       const db = trx.db as unknown as Kysely<DispatchDatabase>;
       // One use, atomically: two agents racing for the last use cannot both get it.
       const used = await db
@@ -306,21 +339,17 @@ export class Dispatch {
         running: '[]',
       };
       await db.insertInto('agents').values(agent).execute();
-      await trx.appendAudit({
-        accountId: token.account_id,
-        actor: `agent:${agent.id}`,
-        action: 'hosts.enroll',
-        target: agent.id,
-        details: {
-          hostname: agent.hostname,
-          tags,
-          allowUnsigned: Boolean(body.allowUnsigned),
-          token: token.id,
-        },
-        at: iso(now),
-      });
-      return { agent };
+      return { agent, tokenId: token.id, tags };
     });
+    // In the account's hash chain, after the transaction (on SQLite the store has one connection).
+    await this.audit.record({
+      accountId: agent.account_id,
+      actor: `agent:${agent.id}`,
+      action: 'hosts.enroll',
+      target: agent.id,
+      details: { hostname: agent.hostname, tags, allowUnsigned: Boolean(body.allowUnsigned), token: tokenId },
+    });
+    return { agent };
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -541,7 +570,7 @@ export class Dispatch {
       params: json<Record<string, string>>(action.params),
       timeoutSeconds: action.timeout_seconds,
       killGraceSeconds: action.kill_grace_seconds,
-      runAs: null,
+      runAs: action.run_as,
       outputCapBytes: DEFAULT_OUTPUT_CAP_BYTES,
       notAfter: action.not_after,
       actionToken: token,
@@ -564,6 +593,7 @@ export class Dispatch {
 
   async ack(agent: AgentRow, actionId: string, body: AckRequest): Promise<void> {
     const action = await this.ownAction(agent, actionId);
+    if (body.decision === 'duplicate') return this.duplicate(agent, action, body.known);
     if (TERMINAL_STATUSES.includes(action.status)) return;
     if (body.decision === 'reject') {
       const now = iso(this.now());
@@ -576,17 +606,113 @@ export class Dispatch {
           .execute();
         return;
       }
-      await this.db
+      const reason = `${body.reason}${body.message ? `: ${body.message}` : ''}`;
+      const updated = await this.db
         .updateTable('actions')
-        .set({
-          status: 'rejected',
-          reason: `${body.reason}${body.message ? `: ${body.message}` : ''}`,
-          finished_at: now,
-        })
+        .set({ status: 'rejected', reason, finished_at: now })
         .where('id', '=', actionId)
         .where('finish', 'is', null)
-        .execute();
+        .where('status', 'not in', TERMINAL_STATUSES)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) return;
+      // The agent's refusal is part of the record: a compromised or mistaken server is visible in the audit.
+      await this.audit.record({
+        accountId: action.account_id,
+        actor: `agent:${agent.id}`,
+        action: 'action.rejected',
+        target: actionId,
+        details: { reason: body.reason, message: body.message ?? null, runbook: action.runbook_name },
+      });
+      await this.settled({ ...action, status: 'rejected', reason, finished_at: now }, 'rejected');
     }
+  }
+
+  /**
+   * The agent already holds this action id in its ledger and did not run it again (a redelivery after a lost
+   * lease, or a replay). Audited either way; a delivery of an id the agent already finished is put back to the
+   * final status the server recorded (or `rejected` when it has none), so it is not offered again and again.
+   */
+  private async duplicate(agent: AgentRow, action: ActionRow, known: KnownState | undefined): Promise<void> {
+    await this.audit.record({
+      accountId: action.account_id,
+      actor: `agent:${agent.id}`,
+      action: 'action.duplicate_refused',
+      target: action.id,
+      details: { known: known ?? null, serverStatus: action.status, deliveries: action.deliveries },
+    });
+    const finalState = known?.state === 'finished' || known?.state === 'interrupted';
+    if (!finalState || TERMINAL_STATUSES.includes(action.status)) return;
+    const recorded = action.finish ? json<FinishRequest>(action.finish).record : undefined;
+    await this.db
+      .updateTable('actions')
+      .set({
+        status: recorded?.status ?? 'rejected',
+        reason: recorded ? recorded.reason : DUPLICATE_REASON,
+        finished_at: recorded?.finishedAt ?? iso(this.now()),
+        lease_expires_at: null,
+      })
+      .where('id', '=', action.id)
+      .execute();
+  }
+
+  /** An action reached a final status: the next batch of its rollout, then the listeners. */
+  private async settled(action: ActionRow, status: string): Promise<void> {
+    if (action.rollout_id !== null && action.batch !== null) await this.advanceRollout(action, status);
+    for (const listener of this.listeners) await listener(action, status);
+  }
+
+  /**
+   * Rolling runs: when every action of a batch has finished and all succeeded, the next batch is queued (and its
+   * agents woken); when one did not succeed, the held batches are cancelled and the stop is audited.
+   */
+  private async advanceRollout(action: ActionRow, status: string): Promise<void> {
+    const rollout = action.rollout_id!;
+    const now = iso(this.now());
+    if (status !== 'succeeded') {
+      const stopped = await this.db
+        .updateTable('actions')
+        .set({
+          status: 'cancelled',
+          reason: `rollout stopped: ${action.id} ended ${status}`,
+          finished_at: now,
+        })
+        .where('rollout_id', '=', rollout)
+        .where('status', '=', HELD)
+        .executeTakeFirst();
+      if (Number(stopped.numUpdatedRows) > 0)
+        await this.audit.record({
+          accountId: action.account_id,
+          actor: 'dispatch',
+          action: 'rollout.stopped',
+          target: rollout,
+          details: { after: action.id, status, cancelled: Number(stopped.numUpdatedRows) },
+        });
+      return;
+    }
+    const batch = await this.db
+      .selectFrom('actions')
+      .select(['status'])
+      .where('rollout_id', '=', rollout)
+      .where('batch', '=', action.batch!)
+      .execute();
+    if (!batch.every((a) => a.status === 'succeeded')) return;
+    const next = action.batch! + 1;
+    const held = await this.db
+      .selectFrom('actions')
+      .select('agent_id')
+      .where('rollout_id', '=', rollout)
+      .where('batch', '=', next)
+      .where('status', '=', HELD)
+      .execute();
+    if (held.length === 0) return;
+    await this.db
+      .updateTable('actions')
+      .set({ status: 'queued', created_at: now, not_after: plus(this.now(), START_WINDOW_SECONDS) })
+      .where('rollout_id', '=', rollout)
+      .where('batch', '=', next)
+      .where('status', '=', HELD)
+      .execute();
+    for (const agentId of new Set(held.map((r) => r.agent_id))) await this.wake(agentId);
   }
 
   async start(agent: AgentRow, actionId: string, startedAt: string): Promise<void> {
@@ -709,6 +835,10 @@ export class Dispatch {
       target: actionId,
       details: { status: r.status, exitCode: r.exitCode, truncated: r.truncated },
     });
+    // A refusal already settled the action at its ack; its finish record only completes the row. A finish that
+    // arrives after a duplicate answer (the agent's spool was behind) settles it now.
+    if (!TERMINAL_STATUSES.includes(action.status) || action.reason === DUPLICATE_REASON)
+      await this.settled({ ...action, status: r.status }, r.status);
     return { duplicate: false };
   }
 
@@ -768,6 +898,19 @@ export class Dispatch {
     return rows.map((r) => this.toHost(r));
   }
 
+  /** The tags of the newest enrollment of a host name (for maintenance windows by tag); none when unknown. */
+  async tagsOf(accountId: string, hostname: string): Promise<string[]> {
+    const row = await this.db
+      .selectFrom('agents')
+      .select('tags')
+      .where('account_id', '=', accountId)
+      .where('hostname', '=', hostname)
+      .where('status', '!=', 'revoked')
+      .orderBy('enrolled_at', 'desc')
+      .executeTakeFirst();
+    return row ? json<string[]>(row.tags) : [];
+  }
+
   async host(accountId: string, idOrName: string): Promise<Host> {
     const rows = await this.db
       .selectFrom('agents')
@@ -781,7 +924,12 @@ export class Dispatch {
     return this.toHost(row);
   }
 
-  async createRun(accountId: string, actor: string, body: CreateRunRequest): Promise<Action[]> {
+  async createRun(
+    accountId: string,
+    actor: string,
+    body: CreateRunRequest,
+    options: RunOptions = {},
+  ): Promise<Action[]> {
     const agents = await this.db
       .selectFrom('agents')
       .selectAll()
@@ -808,7 +956,10 @@ export class Dispatch {
       if (!seen || seen.enrolled_at < a.enrolled_at || wanted.has(a.id)) byName.set(a.hostname, a);
     }
     const now = this.now();
-    const rows: ActionRow[] = [...byName.values()].map((agent) => ({
+    const chosen = [...byName.values()].sort((a, b) => a.hostname.localeCompare(b.hostname));
+    const rolling = options.batchSize !== undefined && options.batchSize < chosen.length;
+    const rollout = rolling ? randomUUID() : null;
+    const rows: ActionRow[] = chosen.map((agent, i) => ({
       id: randomUUID(),
       account_id: accountId,
       agent_id: agent.id,
@@ -818,7 +969,7 @@ export class Dispatch {
       params: JSON.stringify(body.params),
       timeout_seconds: body.timeoutSeconds,
       kill_grace_seconds: body.killGraceSeconds ?? DEFAULT_KILL_GRACE_SECONDS,
-      status: 'queued',
+      status: rolling && i >= options.batchSize! ? HELD : 'queued',
       created_by: actor,
       created_at: iso(now),
       not_after: plus(now, START_WINDOW_SECONDS),
@@ -835,6 +986,10 @@ export class Dispatch {
       output_bytes: 0,
       truncated: 0,
       finish: null,
+      decision_id: options.decisionFor?.(agent.hostname) ?? null,
+      run_as: options.runAs ?? null,
+      rollout_id: rollout,
+      batch: rolling ? Math.floor(i / options.batchSize!) : null,
     }));
     await this.db.insertInto('actions').values(rows).execute();
     await this.audit.record({
@@ -844,11 +999,12 @@ export class Dispatch {
       target: body.runbook.name,
       details: {
         actions: rows.map((r) => r.id),
-        hosts: [...byName.keys()],
+        hosts: chosen.map((a) => a.hostname),
         signed: body.runbook.signature !== null,
+        ...(rollout ? { rollout, batchSize: options.batchSize } : {}),
       },
     });
-    for (const agentId of new Set(rows.map((r) => r.agent_id))) await this.wake(agentId);
+    for (const r of rows) if (r.status === 'queued') await this.wake(r.agent_id);
     const names = new Map(agents.map((a) => [a.id, a.hostname]));
     return rows.map((r) => this.toAction(r, names.get(r.agent_id) ?? r.agent_id));
   }
@@ -859,7 +1015,7 @@ export class Dispatch {
       hostId: row.agent_id,
       host,
       runbook: row.runbook_name,
-      status: row.status as Action['status'],
+      status: (row.status === HELD ? 'queued' : row.status) as Action['status'],
       exitCode: row.exit_code,
       signal: row.signal,
       reason: row.reason,
@@ -927,7 +1083,7 @@ export class Dispatch {
         cancel_requested: 1,
       })
       .where('id', '=', id)
-      .where('status', '=', 'queued')
+      .where('status', 'in', ['queued', HELD])
       .where('deliveries', '=', 0)
       .executeTakeFirst();
     if (Number(queued.numUpdatedRows) === 0) {

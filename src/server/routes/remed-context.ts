@@ -13,8 +13,10 @@ export interface RemedContext extends ServerContext {
   masterKey?: Buffer;
   /** duplicates (same fingerprint) within this many seconds are folded */
   foldSeconds: number;
-  /** the lint profile pushes are checked under */
+  /** the lint profile pushes are checked under when the account has not chosen one */
   lintProfile: string;
+  /** the legacy ingest form with the key in the path is served */
+  ingestPathTokens: boolean;
 }
 
 export type RemedHandler = (input: HandlerInput, ctx: RemedContext) => Promise<unknown>;

@@ -15,8 +15,10 @@ export interface RemediationOptions {
   checkpoints?: CheckpointPolicy;
   /** default 300 s */
   foldSeconds?: number;
-  /** default `safety` */
+  /** the lint profile of accounts that have not chosen one; default `safety` */
   lintProfile?: string;
+  /** accept the legacy form POST /v1/alerts/:source/:token (the key in the path); default off */
+  ingestPathTokens?: boolean;
 }
 
 export function remediationContext(
@@ -34,5 +36,6 @@ export function remediationContext(
     ...(options.masterKey ? { masterKey: options.masterKey } : {}),
     foldSeconds: options.foldSeconds ?? 300,
     lintProfile: options.lintProfile ?? 'safety',
+    ingestPathTokens: options.ingestPathTokens === true,
   };
 }

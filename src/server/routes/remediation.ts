@@ -15,6 +15,7 @@ import { listMaintenance, maintenanceOff, maintenanceOn } from './maintenance';
 import type { RemedContext, RemedHandler } from './remed-context';
 import { applyRules, deleteRule, enableRule, listRules } from './rules';
 import { listRunbooks, pushRunbook } from './runbooks';
+import { getSettings, setSettings } from './settings';
 
 const HANDLERS: Record<RemediationEndpointName, RemedHandler> = {
   ingestAlert,
@@ -32,6 +33,8 @@ const HANDLERS: Record<RemediationEndpointName, RemedHandler> = {
   listAudit,
   exportAudit,
   auditKeys,
+  getSettings,
+  setSettings,
 };
 
 /** `Authorization: Basic base64(user:nep_…)` → the key as a bearer token (the user part is ignored). */
@@ -44,22 +47,42 @@ function basicToBearer(request: FastifyRequest): void {
   if (colon >= 0) request.headers.authorization = `Bearer ${decoded.slice(colon + 1)}`;
 }
 
-function route(app: FastifyInstance, ctx: RemedContext, name: RemediationEndpointName, endpoint: Endpoint) {
+/**
+ * The opt-in legacy ingest form `POST /v1/alerts/:source/:token`, for senders that cannot set a header: the key in
+ * the path becomes the bearer token. Off unless the server starts with --ingest-path-tokens. The key is in the URL,
+ * so proxies' access logs hold it; the server's own logs show the path with the key redacted (build.ts).
+ */
+export const PATH_TOKEN_ROUTE = '/v1/alerts/:source/:token';
+
+function pathTokenToBearer(request: FastifyRequest): void {
+  const token = (request.params as { token?: string }).token;
+  if (token) request.headers.authorization = `Bearer ${token}`;
+}
+
+function route(
+  app: FastifyInstance,
+  ctx: RemedContext,
+  name: RemediationEndpointName,
+  endpoint: Endpoint,
+  url = endpoint.path,
+) {
   const handler = HANDLERS[name];
   const auth = endpoint.auth;
   const ingest = name === 'ingestAlert';
+  const pathToken = url === PATH_TOKEN_ROUTE;
   // Alerts, rules files and runbooks may be larger than the user API's 64 KiB bodies.
   const large = ingest || name === 'applyRules' || name === 'pushRunbook';
   app.route({
     method: endpoint.method,
-    url: endpoint.path,
+    url,
     ...(large ? { bodyLimit: INGEST_BODY_LIMIT } : {}),
     schema: {
       ...(endpoint.body ? { body: endpoint.body } : {}),
-      ...(endpoint.params ? { params: endpoint.params } : {}),
+      ...(endpoint.params && !pathToken ? { params: endpoint.params } : {}),
     },
     onRequest: async (request) => {
-      if (ingest) basicToBearer(request);
+      if (pathToken) pathTokenToBearer(request);
+      else if (ingest) basicToBearer(request);
       const caller = await authenticate(request, ctx);
       if (auth !== 'key' && auth !== 'none') requireScope(caller, auth);
       request.caller = caller;
@@ -79,5 +102,7 @@ export async function registerRemediation(app: FastifyInstance, ctx: RemedContex
       done(null, body),
     );
     route(child, ctx, 'ingestAlert', REMEDIATION_ENDPOINTS.ingestAlert);
+    if (ctx.ingestPathTokens)
+      route(child, ctx, 'ingestAlert', REMEDIATION_ENDPOINTS.ingestAlert, PATH_TOKEN_ROUTE);
   });
 }

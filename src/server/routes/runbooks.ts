@@ -1,11 +1,12 @@
 /** The runbook registry: pushes are linted under the account's profile and stored as immutable versions. */
 import { lintText } from '../../runbook/engine';
-import { isProfileName, profile } from '../../runbook/profiles';
+import { profile } from '../../runbook/profiles';
 import { manifestOf } from '../../runbook/signing/runbook-file';
 import { parseSignatureFile, sha256Hex } from '../../runbook/signing/statement';
 import { callerOf } from '../context';
 import { ApiError } from '../errors';
 import type { RemedHandler } from './remed-context';
+import { lintProfileOf } from './settings';
 
 interface PushBody {
   filename: string;
@@ -23,7 +24,7 @@ export const pushRunbook: RemedHandler = async (input, ctx) => {
     throw new ApiError(422, 'RUNBOOK_MANIFEST_INVALID', `${body.filename}: ${found.problem}`);
   const manifest = found.manifest;
   const name = manifest.name!;
-  const prof = profile(isProfileName(ctx.lintProfile) ? ctx.lintProfile : 'safety');
+  const prof = profile((await lintProfileOf(ctx, caller.accountId)).profile);
   const result = await lintText(body.filename, body.script, body.sidecar ?? null, {
     settings: { paramPrefix: 'NP_', maxTimeout: 3600, shell: 'sh', profile: prof.name },
     rules: prof.rules,

@@ -15,23 +15,29 @@ import { capsOf, compileMatcher, type RuleSpec, renderParams, targetsOf } from '
 
 /** What a decided run asks dispatch to do. */
 export interface ActionRequest {
-  /** the decisions this request carries out (one per host or tag set) */
+  /** the decisions this request carries out: one per named host (in the order of targets.hosts), or one tag set */
   decisionIds: string[];
   rule: string;
   alertId: string;
   runbook: { name: string; version: number; sha256: string };
-  /** named hosts (from the alert or the rule), or tags for dispatch to resolve */
+  /** named hosts (from the alert or the rule) of the decided targets, or tags for dispatch to resolve */
   targets: { hosts: string[]; tags: string[] };
   params: Record<string, string>;
   execution: { mode: 'parallel' | 'rolling'; batchSize: number };
 }
 
-/** Implemented by dispatch (issue 7): queue the action; the answer's id is stored on the decisions. */
+/**
+ * Implemented by dispatch (src/server/dispatch/remediation.ts): queue the actions. Each decision gets its own
+ * action's id (`byDecision`), else the answer's `actionId`.
+ */
 export interface ActionSink {
-  enqueue(accountId: string, request: ActionRequest): Promise<{ actionId?: string } | undefined>;
+  enqueue(
+    accountId: string,
+    request: ActionRequest,
+  ): Promise<{ actionId?: string; byDecision?: Record<string, string> } | undefined>;
 }
 
-/** Keeps the decision only (no dispatch wired in): what a server without the agent protocol does. */
+/** Keeps the decision only (no dispatch wired in): for tests of the engine alone. */
 export const ledgerSink: ActionSink = { enqueue: async () => undefined };
 
 /** Records what it was asked, for tests. */
@@ -211,25 +217,27 @@ async function decide(
     }
     return rows;
   });
-  const go = decided.filter((d) => d.status === 'decided');
+  // decided[i] is the decision for targets[i].
+  const go = decided.flatMap((d, i) => (d.status === 'decided' ? [{ d, host: targets[i]!.host }] : []));
   if (go.length > 0) {
     const answer = await deps.sink.enqueue(accountId, {
-      decisionIds: go.map((d) => d.id),
+      decisionIds: go.map((g) => g.d.id),
       rule: spec.name,
       alertId: input.id,
       runbook: { name: runbook.name, version: runbook.version, sha256: runbook.sha256 },
       targets: {
-        hosts: targets.filter((t) => t.host).map((t) => t.host!),
+        hosts: go.flatMap((g) => (g.host ? [g.host] : [])),
         tags: spec.targets.tags ?? [],
       },
       params: checked.params,
       execution,
     });
-    if (answer?.actionId)
-      for (const d of go) {
-        d.action_id = answer.actionId;
-        await deps.store.setDecisionAction(accountId, d.id, answer.actionId);
-      }
+    for (const { d } of go) {
+      const actionId = answer?.byDecision?.[d.id] ?? answer?.actionId;
+      if (!actionId) continue;
+      d.action_id = actionId;
+      await deps.store.setDecisionAction(accountId, d.id, actionId);
+    }
   }
   for (const d of decided) await auditDecision(deps, d, {});
   return decided;

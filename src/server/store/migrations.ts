@@ -5,6 +5,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import { agentsMigration } from '../dispatch/migration';
+import { remedDispatchMigration } from './remed-dispatch-schema';
 import { remediationMigration } from './remed-schema';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -101,6 +102,7 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0001_initial': initial(engine),
     '0002_agents': agentsMigration(engine),
     '0008_remediation': remediationMigration(engine),
+    '0009_remed_dispatch': remedDispatchMigration(),
   };
 }
 

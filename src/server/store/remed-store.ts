@@ -14,6 +14,7 @@ import type {
   RunbooksTable,
 } from './remed-schema';
 import './remed-schema';
+import './remed-dispatch-schema';
 import type { Database } from './schema';
 
 export type AlertRow = Selectable<AlertsTable>;
@@ -176,6 +177,28 @@ export class RemedStore implements AuditStore {
       .where('account_id', '=', accountId)
       .orderBy('name')
       .orderBy('version')
+      .execute();
+  }
+
+  // account settings (account_settings, migration 0009)
+
+  async setting(accountId: string, name: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('account_settings')
+      .select('value')
+      .where('account_id', '=', accountId)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row?.value;
+  }
+
+  async putSetting(accountId: string, name: string, value: string, by: string, now: string): Promise<void> {
+    await this.db
+      .insertInto('account_settings')
+      .values({ account_id: accountId, name, value, updated_at: now, updated_by: by })
+      .onConflict((oc) =>
+        oc.columns(['account_id', 'name']).doUpdateSet({ value, updated_at: now, updated_by: by }),
+      )
       .execute();
   }
 
