@@ -6,8 +6,8 @@
  * The same mechanics in both: test/helpers/soak.ts. SOAK_SEED repeats a kill schedule.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSoak } from './helpers/soak';
 import { reportSkippedEngines, type StartedServer, startServer, testEngines } from './helpers/server';
+import { runSoak } from './helpers/soak';
 
 const ACTIONS = 60;
 const KILLS = 4;
