@@ -188,6 +188,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     ctx.audit,
   );
   registerDispatch(dispatch);
+  metrics.countParkedPolls(() => dispatch.notifier.parked);
   app.addHook('preClose', async () => dispatch.close());
   await app.register(async (child) => agentApi(child, ctx, dispatch));
   return app;
