@@ -133,7 +133,7 @@ export function trustCheckFor(
       host: { hostname, tags: Object.fromEntries((identity.tags ?? []).map((t) => [t, 'true'])) },
       runAs: a.runAs ?? os.userInfo().username,
       now: new Date(),
-      policy: settings.allowRunAs.length > 0 ? { allowRunAs: settings.allowRunAs } : {},
+      policy: { allowRunAs: settings.allowRunAs, agentUser: os.userInfo().username },
       expect: { name: a.runbook.name },
     });
     return decision.ok
