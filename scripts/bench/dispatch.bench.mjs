@@ -4,16 +4,6 @@
 // Targets (issue 7): p99 < 500 ms; agent idle RSS < 60 MiB. Bounded: BENCH_ACTIONS (default 1000), one at a time
 // (BENCH_MODE=open: at
 // BENCH_RATE per second, default 10), BENCH_IDLE_SECONDS (default 40) of 1 s polls.
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
+import { runTs } from './tsx.mjs';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
-const r = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', path.join(import.meta.dirname, 'dispatch-bench.ts')],
-  {
-    cwd: root,
-    stdio: 'inherit',
-  },
-);
-process.exit(r.status ?? 1);
+runTs('dispatch-bench.ts');

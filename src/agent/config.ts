@@ -6,9 +6,11 @@
  * A bad value or an unknown key is a configuration error (exit 78): under systemd, RestartPreventExitStatus=78
  * stops the restart loop, because restarting cannot fix a typo.
  */
+
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { configError } from '../core/errors';
+import { DEFAULT_ALLOW_RUN_AS } from '../core/run-as';
 import { DEFAULT_CONCURRENCY, DEFAULT_KILL_GRACE_MS } from './executor';
 import { DEFAULT_OUTPUT_CAP_BYTES } from './output';
 import { DEFAULT_SPOOL_QUOTA_BYTES } from './spool';
@@ -85,7 +87,7 @@ export const DEFAULTS: AgentSettings = {
   outputCapBytes: DEFAULT_OUTPUT_CAP_BYTES,
   killGraceMs: DEFAULT_KILL_GRACE_MS,
   drainTimeoutMs: 10 * 60_000,
-  allowRunAs: [],
+  allowRunAs: [...DEFAULT_ALLOW_RUN_AS],
   spoolQuotaBytes: DEFAULT_SPOOL_QUOTA_BYTES,
   trustFile: DEFAULT_TRUST_FILE,
   logFile: undefined,

@@ -139,7 +139,7 @@ export function trustCheckFor(
       host: { hostname, tags: Object.fromEntries((identity.tags ?? []).map((t) => [t, 'true'])) },
       runAs: a.runAs ?? os.userInfo().username,
       now: new Date(),
-      policy: settings.allowRunAs.length > 0 ? { allowRunAs: settings.allowRunAs } : {},
+      policy: { allowRunAs: settings.allowRunAs, agentUser: os.userInfo().username },
       expect: { name: a.runbook.name },
       history: await history(a.runbook.name),
     });
@@ -335,6 +335,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         void submission.finished.then((record) => {
           log.info('action finished', { actionId, status: record.status, exitCode: record.exitCode });
           uploader.notify();
+          slotFreed();
         });
         return;
       }
@@ -356,6 +357,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       return;
     }
     drain('the server asked to drain');
+  };
+
+  // The poll parked while every slot was busy asked for no work (capacity 0): the server would hold queued actions
+  // back until that poll's hold ends. When a slot frees up, that poll is replaced by one that asks for work. Messages
+  // of an abandoned poll are not lost: the server deletes them only when a later poll's cursor has passed them.
+  let parked: { capacity: number; replace: AbortController } | undefined;
+  const slotFreed = () => {
+    if (parked && parked.capacity === 0 && !runner.draining) parked.replace.abort();
   };
 
   const pollLoop = async () => {
@@ -388,17 +397,15 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     }
     backoff.reset();
     while (!stopLoops.signal.aborted) {
+      const capacity = runner.draining ? 0 : Math.max(0, settings.concurrency - runner.active.length);
+      const replace = new AbortController();
+      parked = { capacity, replace };
       try {
-        const active = runner.active.length;
         const response = await transport.poll(
-          {
-            cursor,
-            capacity: runner.draining ? 0 : Math.max(0, settings.concurrency - active),
-            running: runner.active.slice(0, 1024),
-            draining: runner.draining,
-          },
-          stopLoops.signal,
+          { cursor, capacity, running: runner.active.slice(0, 1024), draining: runner.draining },
+          AbortSignal.any([stopLoops.signal, replace.signal]),
         );
+        parked = undefined;
         if (response.intervalHints) hints = response.intervalHints;
         backoff.reset();
         status.lastPollAt = new Date().toISOString();
@@ -410,7 +417,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           await handle(message);
         }
       } catch (error) {
+        parked = undefined;
         if (stopLoops.signal.aborted) break;
+        if (replace.signal.aborted) continue;
         const retryAfter = error instanceof AgentApiError ? error.retryAfter : undefined;
         const delay = backoff.next(retryAfter);
         status.connected = false;

@@ -233,6 +233,13 @@ describe('Executor', () => {
       expect(result.reason).toContain('not allowed on this host');
     });
 
+    it('refuses run_as root for an agent that runs as root unless root is listed (the one policy)', async () => {
+      const self = { name: 'root', uid: 0, gid: 0, home: '/root', shell: '/bin/sh' };
+      const result = await executor({ self }).run(spec('ra-0', 'id', { runAs: 'root' })).done;
+      expect(result).toMatchObject({ status: 'rejected', rejectReason: 'run_as_refused' });
+      expect(result.reason).toContain('unless its allow-run-as lists root');
+    });
+
     it('refuses an allowed user when the agent is not root', async () => {
       const self = { name: 'neptune', uid: 990, gid: 990, home: '/var/lib/neptune', shell: '/bin/sh' };
       const result = await executor({ allowRunAs: ['postgres'], self }).run(
@@ -244,7 +251,10 @@ describe('Executor', () => {
 
     it('runs as its own user when run_as names the agent user', async () => {
       const me = agentUser().name;
-      const result = await executor().run(spec('ra-3', 'id -un', { runAs: me })).done;
+      // Root is never implied, not even as the agent's own user: a root test run lists it.
+      const result = await executor(me === 'root' ? { allowRunAs: ['root'] } : {}).run(
+        spec('ra-3', 'id -un', { runAs: me }),
+      ).done;
       expect(result.status).toBe('succeeded');
     });
 

@@ -16,12 +16,14 @@
  *
  * The executor knows nothing of the ledger or the spool: the caller (src/agent/actions.ts) passes hooks.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chown, mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FinalStatus, RejectReason } from '../api/agent-protocol';
+import { DEFAULT_ALLOW_RUN_AS } from '../core/run-as';
 import { ensurePrivateDir } from './durable';
 import { checkParameters, runbookEnv } from './env';
 import { Limiter } from './limiter';
@@ -89,7 +91,7 @@ export interface ExecutorOptions {
   concurrency?: number;
   outputCapBytes?: number;
   killGraceMs?: number;
-  /** The local config's allow-run-as list. */
+  /** The host's allow-run-as list (src/core/run-as.ts). Default: none. */
   allowRunAs?: readonly string[];
   /** PATH and locale come from here. */
   baseEnv?: NodeJS.ProcessEnv;
@@ -143,7 +145,7 @@ export class Executor {
       concurrency: DEFAULT_CONCURRENCY,
       outputCapBytes: DEFAULT_OUTPUT_CAP_BYTES,
       killGraceMs: DEFAULT_KILL_GRACE_MS,
-      allowRunAs: [],
+      allowRunAs: DEFAULT_ALLOW_RUN_AS,
       baseEnv: process.env,
       chunkBytes: 64 * 1024,
       flushMs: 250,

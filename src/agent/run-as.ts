@@ -1,11 +1,13 @@
 /**
- * run_as: a runbook may ask to run as another user, and it does only when the local config lists that user in
- * `allow-run-as` AND the agent can switch users (it runs as root). The server cannot widen this: the list lives on
- * the host. Everything else is refused with `run_as_refused` before any process starts.
+ * run_as: a runbook may ask to run as another user, and it does only when the host's policy allows that user
+ * (src/core/run-as.ts: the one policy, shared with the signed-runbook trust check) AND the agent can switch users
+ * (it runs as root). The server cannot widen this: the list lives on the host. Everything else is refused with
+ * `run_as_refused` before any process starts.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import { runAsPermitted } from '../core/run-as';
 import type { RunUser } from './env';
 
 export interface PasswdEntry extends RunUser {
@@ -65,18 +67,15 @@ export async function decideRunAs({
   lookup = lookupUser,
 }: {
   requested: string | null | undefined;
-  /** The local config's allow-run-as list. */
+  /** The host's allow-run-as list. */
   allowed: readonly string[];
   self?: PasswdEntry;
   lookup?: UserLookup;
 }): Promise<RunAsDecision> {
-  if (!requested || requested === self.name) return { ok: true, switchTo: undefined, user: self };
-  if (!allowed.includes(requested)) {
-    return {
-      ok: false,
-      message: `run_as ${requested} is not allowed on this host (allow-run-as: ${allowed.length ? allowed.join(', ') : 'none'})`,
-    };
-  }
+  if (!requested) return { ok: true, switchTo: undefined, user: self };
+  const permitted = runAsPermitted(requested, allowed, self.name);
+  if (!permitted.ok) return { ok: false, message: permitted.reason };
+  if (requested === self.name) return { ok: true, switchTo: undefined, user: self };
   if (self.uid !== 0) {
     return {
       ok: false,

@@ -424,6 +424,8 @@ describe.each(testEngines())('user API on %s', (engine) => {
       const metrics = await s.call('GET', '/metrics');
       expect(metrics.text).toContain('neptune_http_requests_total{');
       expect(metrics.text).toContain('neptune_http_request_duration_seconds_bucket');
+      expect(metrics.text).toMatch(/^neptune_agent_polls_parked 0$/m);
+      expect(metrics.text).toMatch(/^neptune_heap_bytes\{kind="used"\} [1-9]\d*$/m);
       const doc = (await s.call('GET', '/v1/openapi.json')).body;
       expect(doc.openapi).toBe('3.1.0');
       for (const [name, e] of Object.entries(ENDPOINTS)) {

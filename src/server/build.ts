@@ -216,6 +216,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     auditService.startTimer();
     app.addHook('onClose', async () => auditService.stopTimer());
   }
+  metrics.countParkedPolls(() => dispatch.notifier.parked);
   app.addHook('preClose', async () => dispatch.close());
   await app.register(async (child) => agentApi(child, ctx, dispatch));
   return app;

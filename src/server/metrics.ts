@@ -1,5 +1,8 @@
-/** Prometheus metrics of one server process: request counts and latencies by route, store query timings. */
-import { Counter, Histogram, Registry } from 'prom-client';
+/**
+ * Prometheus metrics of one server process: request counts and latencies by route, store query timings, the agent
+ * polls parked right now, and the process's V8 heap.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -23,6 +26,30 @@ export class Metrics {
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5],
     registers: [this.registry],
   });
+
+  private parkedPolls: () => number = () => 0;
+  readonly parked: Gauge = new Gauge({
+    name: 'neptune_agent_polls_parked',
+    help: 'Agent long-polls waiting for work in this process',
+    registers: [this.registry],
+    collect: (): void => this.parked.set(this.parkedPolls()),
+  });
+  readonly heap: Gauge<'kind'> = new Gauge({
+    name: 'neptune_heap_bytes',
+    help: 'V8 heap of this process: used and total',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+    collect: (): void => {
+      const m = process.memoryUsage();
+      this.heap.set({ kind: 'used' }, m.heapUsed);
+      this.heap.set({ kind: 'total' }, m.heapTotal);
+    },
+  });
+
+  /** Where the parked-poll count comes from (the dispatch service's notifier). */
+  countParkedPolls(source: () => number): void {
+    this.parkedPolls = source;
+  }
 
   /** For the store's onQuery hook. */
   readonly onQuery = (durationMs: number, failed: boolean): void => {

@@ -47,6 +47,8 @@ export interface StartOptions {
   engine?: Engine;
   account?: string;
   adminEmail?: string;
+  /** Extra environment of every `server start` (e.g. NEPTUNE_AGENT_POLL_HOLD). */
+  env?: Record<string, string>;
 }
 
 function launch(
@@ -83,7 +85,7 @@ export async function startServer(options: StartOptions = {}): Promise<StartedSe
   const db = await testDatabase(engine === 'postgres' ? process.env : {});
   const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'neptune-srv-')), 'data');
   const home = tempHome();
-  const env = { NEPTUNE_DATABASE_URL: db.databaseUrl };
+  const env = { ...options.env, NEPTUNE_DATABASE_URL: db.databaseUrl };
   const init = await runCli(
     [
       'server',

@@ -213,7 +213,15 @@ describe('checkTrust: attacks, each refused with its reason', () => {
     const rootSig = signStatement(statementFor({ run_as: 'root' }), owner.key);
     expect(codeOf(input({ runAs: 'root' }, rootSig))).toBe('run_as_not_allowed');
     expect(codeOf(input({ runAs: 'root', policy: { allowRunAs: ['root'] } }, rootSig))).toBe('ok');
-    expect(codeOf(input({ policy: { allowRunAs: ['deploy'] } }))).toBe('run_as_not_allowed');
+    // One policy (src/core/run-as.ts): the agent's own user needs no listing, anyone else does, root always does.
+    expect(codeOf(input({ policy: { allowRunAs: ['deploy'] } }))).toBe('ok');
+    expect(codeOf(input({ policy: { allowRunAs: ['deploy'], agentUser: 'agent' } }))).toBe(
+      'run_as_not_allowed',
+    );
+    expect(codeOf(input({ policy: { agentUser: 'agent' } }))).toBe('run_as_not_allowed');
+    expect(codeOf(input({ runAs: 'root', policy: { agentUser: 'root' } }, rootSig))).toBe(
+      'run_as_not_allowed',
+    );
   });
 
   it('wrong_runbook: the server says one runbook and sends another signed one', () => {

@@ -8,6 +8,7 @@
  *   unsigned → bad_signature (unreadable file) → unknown_key → bad_signature → wrong_runbook → not_yet_valid /
  *   expired → script_changed → run_as_not_allowed → host_out_of_scope → param_out_of_schema → cap_exceeded
  */
+import { runAsPermitted } from '../../core/run-as';
 import { type EnvelopeCheck, verifyPayload } from './envelope';
 import type { TrustedKey } from './keys';
 import {
@@ -53,11 +54,10 @@ export interface HostFacts {
 }
 
 export interface TrustPolicy {
-  /**
-   * Users this agent lets runbooks run as. Default: any user but root; root only when listed here (the signed
-   * run_as must say root too).
-   */
+  /** The host's allow-run-as list (src/core/run-as.ts, the one run_as policy). Default: none. */
   allowRunAs?: readonly string[];
+  /** The user the agent runs as; it may run runbooks as itself without a listing (not root). Default `neptune`. */
+  agentUser?: string;
   /** Tolerance for the host's clock, in seconds, on both ends of the validity window. Default 60. */
   skewSeconds?: number;
 }
@@ -135,15 +135,8 @@ export function checkRunAs(
 ): Refusal | null {
   if (runAs !== statement.run_as)
     return refuse('run_as_not_allowed', `asked to run as ${runAs}, the statement allows ${statement.run_as}`);
-  const allowed = policy.allowRunAs;
-  if (allowed ? !allowed.includes(runAs) : runAs === 'root' || runAs === '0')
-    return refuse(
-      'run_as_not_allowed',
-      allowed
-        ? `this agent does not run runbooks as ${runAs}`
-        : 'this agent runs nothing as root unless its config allows it',
-    );
-  return null;
+  const permitted = runAsPermitted(runAs, policy.allowRunAs, policy.agentUser);
+  return permitted.ok ? null : refuse('run_as_not_allowed', permitted.reason);
 }
 
 function globToRegExp(glob: string): RegExp {

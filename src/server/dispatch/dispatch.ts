@@ -4,8 +4,11 @@
  * records. The same code runs on SQLite and PostgreSQL; on PostgreSQL queued actions are claimed with
  * `FOR UPDATE SKIP LOCKED`, so several replicas can answer polls for one database.
  *
- * Wake-ups: a parked poll waits on the in-process Notifier (a run or cancel made by this process wakes it at once)
- * and re-checks the database every RECHECK_MS, so a run created on another replica is delivered within that time.
+ * Wake-ups: a parked poll waits on the in-process Notifier (a run or cancel made by this process wakes it at once).
+ * While every wake-up reaches this process (SQLite: one process; PostgreSQL: the LISTEN connection is up) a poll
+ * checks the database only when it starts and when it is woken; otherwise it re-checks every RECHECK_MS, so a run
+ * created on another replica is delivered within that time. Thousands of parked polls each re-checking every second
+ * cost a core for nothing (decision 0701).
  */
 import { createHash, createPublicKey, randomBytes, randomUUID, verify } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
@@ -149,16 +152,24 @@ export const HELD = 'held';
 /** Wakes parked polls of one process. */
 export class Notifier {
   private readonly waiters = new Map<string, Set<() => void>>();
+  /** Notifications per agent so far: a poll that read it before checking the database misses none after. */
+  private readonly generations = new Map<string, number>();
+
+  generation(agentId: string): number {
+    return this.generations.get(agentId) ?? 0;
+  }
 
   notify(agentId: string): void {
+    this.generations.set(agentId, this.generation(agentId) + 1);
     const set = this.waiters.get(agentId);
     if (!set) return;
     this.waiters.delete(agentId);
     for (const wake of set) wake();
   }
 
-  /** Resolves on notify, after `ms`, or when the signal aborts. */
-  wait(agentId: string, ms: number, signal?: AbortSignal): Promise<void> {
+  /** Resolves on notify, after `ms`, or when the signal aborts; at once if notified since generation `since`. */
+  wait(agentId: string, ms: number, signal?: AbortSignal, since?: number): Promise<void> {
+    if (since !== undefined && this.generation(agentId) !== since) return Promise.resolve();
     return new Promise((resolve) => {
       let set = this.waiters.get(agentId);
       if (!set) {
@@ -177,7 +188,7 @@ export class Notifier {
     });
   }
 
-  /** Wakes every parked poll (shutdown). */
+  /** Wakes every parked poll (shutdown; the LISTEN connection is back and may have missed notifications). */
   wakeAll(): void {
     for (const agentId of [...this.waiters.keys()]) this.notify(agentId);
   }
@@ -229,6 +240,12 @@ export class Dispatch {
   readonly db: Kysely<DispatchDatabase>;
   readonly notifier = new Notifier();
   private closing = false;
+  /**
+   * Whether every run and cancel wakes this process's polls: always on SQLite; on PostgreSQL while the LISTEN
+   * connection is up (listenForWakeUps). When false, parked polls re-check the database every RECHECK_MS.
+   */
+  wakeUpsReliable: boolean;
+
   private readonly listeners: SettledListener[] = [];
 
   /** Registers a listener for settled actions (the rules engine's circuit breaker). */
@@ -250,6 +267,7 @@ export class Dispatch {
     private readonly audit: AuditSink,
   ) {
     this.db = store.db as unknown as Kysely<DispatchDatabase>;
+    this.wakeUpsReliable = engine === 'sqlite';
   }
 
   /** Wakes the agent's parked poll here and, on PostgreSQL, on every replica (NOTIFY; see listenForWakeUps). */
@@ -463,13 +481,15 @@ export class Dispatch {
       .where('id', '<=', body.cursor)
       .execute();
     for (;;) {
+      const since = this.notifier.generation(agent.id);
       await this.requeueExpired(agent.id);
       if (!body.draining && body.capacity > 0) await this.claim(agent, body.capacity);
       const messages = await this.messagesFor(agent, body.cursor);
       if (messages.length > 0 || signal?.aborted || this.closing) return messages;
       const left = deadline - Date.now();
       if (left <= 0) return [];
-      await this.notifier.wait(agent.id, Math.min(left, RECHECK_MS), signal);
+      const recheck = this.wakeUpsReliable ? left : Math.min(left, RECHECK_MS);
+      await this.notifier.wait(agent.id, recheck, signal, since);
       if (signal?.aborted) return [];
     }
   }
@@ -1140,15 +1160,20 @@ export async function listenForWakeUps(
       onError(error);
       c.end().catch(() => {});
       if (client === c) client = undefined;
+      dispatch.wakeUpsReliable = false;
       setTimeout(() => void connect().catch(onError), 1000).unref();
     });
     await c.connect();
     await c.query(`LISTEN ${WAKE_CHANNEL}`);
     client = c;
+    // Polls parked while the connection was down may have missed a NOTIFY: they check again now.
+    if (!dispatch.wakeUpsReliable) dispatch.notifier.wakeAll();
+    dispatch.wakeUpsReliable = true;
   };
   await connect();
   return async () => {
     closed = true;
+    dispatch.wakeUpsReliable = false;
     await client?.end().catch(() => {});
   };
 }
