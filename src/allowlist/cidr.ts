@@ -118,9 +118,21 @@ export function halves(c: Cidr): [Cidr, Cidr] {
 /** Whether `a` and `b` are the lower and upper halves of the same parent. */
 export function areSiblings(a: Cidr, b: Cidr): boolean {
   if (a.v6 !== b.v6 || a.len !== b.len || a.len === 0) return false;
+  // Prefixes have no host bits, so siblings differ in exactly the last prefix bit: clear in `a`, set in `b`.
+  // Compared word by word without making the parent (collapse calls this once per prefix).
   const pos = a.len - 1;
-  if (bitAt(a, pos) || !bitAt(b, pos)) return false;
-  return containsCidr(parentOf(a), b);
+  const word = pos >>> 5;
+  const bit = 0x80000000 >>> (pos & 31);
+  return (
+    siblingWord(a.w0, b.w0, word === 0, bit) &&
+    siblingWord(a.w1, b.w1, word === 1, bit) &&
+    siblingWord(a.w2, b.w2, word === 2, bit) &&
+    siblingWord(a.w3, b.w3, word === 3, bit)
+  );
+}
+
+function siblingWord(x: number, y: number, holdsBit: boolean, bit: number): boolean {
+  return holdsBit ? (x & bit) === 0 && (x | bit) >>> 0 === y : x === y;
 }
 
 /** The last address of the prefix (all host bits set), as words. */
