@@ -16,19 +16,15 @@ import type { AssignMessage, FinishRecord, PollResponse } from '../api/agent-pro
 import type { Action } from '../api/dispatch';
 import type { AuditRow } from '../audit/row';
 import {
-  alertmanagerAlert,
+  alertmanagerAlert as alert,
+  remediationFixture as fixture,
   POSTGRES_SKIP_REASON,
-  remediationFixture,
   startTestServer,
   type TestServer,
   testEngines,
 } from './testing';
 
-const fixture = remediationFixture;
-
 if (!process.env.NEPTUNE_TEST_DATABASE_URL) console.log(POSTGRES_SKIP_REASON);
-
-const alert = alertmanagerAlert;
 
 const RULES = [
   {

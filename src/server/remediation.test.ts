@@ -19,19 +19,15 @@ import { openDatabase, parseTarget } from './store/db';
 import { RemedStore } from './store/remed-store';
 import { Store } from './store/store';
 import {
-  alertmanagerAlert,
+  alertmanagerAlert as amAlert,
+  remediationFixture as fixture,
   POSTGRES_SKIP_REASON,
-  remediationFixture,
   startTestServer,
   type TestServer,
   testEngines,
 } from './testing';
 
-const fixture = remediationFixture;
-
 if (!process.env.NEPTUNE_TEST_DATABASE_URL) console.log(POSTGRES_SKIP_REASON);
-
-const amAlert = alertmanagerAlert;
 
 const RULE = {
   name: 'restart-on-down',

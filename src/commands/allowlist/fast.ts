@@ -1,8 +1,8 @@
 /**
- * The start-up fast path of `neptune allowlist` (docs/decisions/0103-allowlist-start-up.md): evaluating oclif costs
- * more than the whole allow-list computation, so src/main.ts hands a plain `neptune allowlist …` here first. Only
- * argv that this strict parser fully understands is run here, with exactly the values oclif would give; anything
- * else (help, unknown or repeated flags, bad values, subcommands, the network) returns undefined and goes to oclif,
+ * The start-up fast path of `neptune allowlist` (docs/decisions/0103-allowlist-start-up.md, 0003-launcher.md): the
+ * launcher (src/launch.ts) hands a plain `neptune allowlist …` here before the full CLI is even loaded. Only argv
+ * that this strict parser fully understands is run here, with exactly the values oclif would give; anything else
+ * (help, unknown or repeated flags, bad values, subcommands, the network) returns undefined and goes to oclif,
  * which then reports it. A test runs a table of argv through both paths and compares stdout, stderr and exit code.
  */
 import { existsSync } from 'node:fs';

@@ -8,6 +8,7 @@ import type { Checkpoint } from '../../audit/checkpoint';
 import type { AuditRow } from '../../audit/row';
 import type {
   AlertsTable,
+  AuditRowsTable,
   DecisionsTable,
   MaintenanceTable,
   RulesTable,
@@ -371,17 +372,7 @@ export class RemedStore implements AuditStore {
   }
 }
 
-function toAuditRow(row: {
-  account_id: string;
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}): AuditRow {
+function toAuditRow(row: AuditRowsTable): AuditRow {
   return {
     account: row.account_id,
     seq: Number(row.seq),
