@@ -25,7 +25,7 @@ function answer(argv: string[]): string | undefined {
 }
 
 /** The CommonJS wrapper the code cache was built with (scripts/build.mjs builds it from the same function). */
-export function wrapCommonJs(source: string): string {
+function wrapCommonJs(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 }
 
