@@ -3,8 +3,9 @@
  * PostgreSQL: the server's own sink (no test sink), agents enrolled and talking the real agent protocol
  * (src/agent/transport.ts, the agent's key signing finish records). Decided runs become actions with the
  * alert's params; failures reported by the agent open the rule's breaker; a rolling run gives the next host its
- * action only after the previous one succeeded, and stops on a failure; maintenance by tag reads the enrolled
- * hosts' tags; a host that is not enrolled is audited, not silently dropped.
+ * action only after the previous one succeeded, and stops on a failure; a rule that targets tags acts on the
+ * enrolled hosts with the tag and caps each host on its own; maintenance by tag reads the enrolled hosts' tags,
+ * for the alert's host and for each target host; a host that is not enrolled is audited, not silently dropped.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -44,6 +45,14 @@ const RULES = [
     execution: { mode: 'rolling', batchSize: 1 },
     caps: { max: 100, per: '1h', breakerAfter: 100 },
   },
+  {
+    name: 'fleet',
+    match: { source: ['alertmanager'], name: 'FleetCapped' },
+    targets: { tags: ['web'] },
+    runbook: { name: 'restart-service' },
+    params: { service: '{{ labels.service }}' },
+    caps: { max: 1, per: '1h', breakerAfter: 100 },
+  },
 ];
 
 interface TestAgent {
@@ -57,6 +66,25 @@ describe.each(testEngines())('remediation through dispatch (%s)', (engine) => {
   let ingestKey: string;
   const agents: Record<string, TestAgent> = {};
   const work = mkdtempSync(path.join(os.tmpdir(), 'neptune-remed-dispatch-'));
+  let enrollToken: string;
+  const enroll = async (name: string) => {
+    const caFile = path.join(work, 'ca.pem');
+    writeFileSync(caFile, srv.ca);
+    const key = await AgentKey.create(path.join(work, `${name}.key`));
+    const options = { apiUrl: srv.url, caFile, version: 'test', pollHoldSeconds: 1 };
+    const enrolled = await enrollAgent(options, {
+      token: enrollToken,
+      publicKey: key.publicJwk(),
+      host: { hostname: name, os: 'linux', arch: 'x64', ips: [], cloud: null, agentVersion: 'test' },
+      tags: [name],
+      allowUnsigned: true,
+    });
+    agents[name] = {
+      name,
+      key,
+      transport: new AgentTransport({ ...options, agentId: enrolled.agentId, key }),
+    };
+  };
 
   const send = async (fingerprint: string, labels: Record<string, string>) => {
     const res = await srv.call('POST', '/v1/alerts/alertmanager', {
@@ -119,27 +147,11 @@ describe.each(testEngines())('remediation through dispatch (%s)', (engine) => {
     expect(applied.status, applied.text).toBe(200);
     const token = await srv.call('POST', '/v1/hosts/tokens', {
       key: srv.adminKey,
-      json: { uses: 2, tags: ['web'] },
+      json: { uses: 3, tags: ['web'] },
     });
     expect(token.status, token.text).toBe(201);
-    const caFile = path.join(work, 'ca.pem');
-    writeFileSync(caFile, srv.ca);
-    for (const name of ['web-1', 'web-2']) {
-      const key = await AgentKey.create(path.join(work, `${name}.key`));
-      const options = { apiUrl: srv.url, caFile, version: 'test', pollHoldSeconds: 1 };
-      const enrolled = await enrollAgent(options, {
-        token: token.body.token,
-        publicKey: key.publicJwk(),
-        host: { hostname: name, os: 'linux', arch: 'x64', ips: [], cloud: null, agentVersion: 'test' },
-        tags: [name],
-        allowUnsigned: true,
-      });
-      agents[name] = {
-        name,
-        key,
-        transport: new AgentTransport({ ...options, agentId: enrolled.agentId, key }),
-      };
-    }
+    enrollToken = token.body.token;
+    for (const name of ['web-1', 'web-2']) await enroll(name);
   }, 120_000);
   afterAll(async () => {
     for (const a of Object.values(agents)) await a.transport.close();
@@ -190,7 +202,10 @@ describe.each(testEngines())('remediation through dispatch (%s)', (engine) => {
 
   it('rolling, batch size 1: the second host gets its action only after the first succeeded; a failure stops the rest', async () => {
     const a = await send('roll-1', { alertname: 'FleetDegraded', instance: 'lb:9100' });
-    expect(a.decisions[0]).toMatchObject({ status: 'decided', target: 'tags:web' });
+    expect(a.decisions.map((d: { target: string; status: string }) => [d.target, d.status])).toEqual([
+      ['host:web-1', 'decided'],
+      ['host:web-2', 'decided'],
+    ]);
     const mine = (await actions()).filter((x) => x.createdBy === 'rule:roll');
     expect(mine.map((x) => [x.host, x.status]).sort()).toEqual([
       ['web-1', 'queued'],
@@ -207,6 +222,7 @@ describe.each(testEngines())('remediation through dispatch (%s)', (engine) => {
     const b = await send('roll-2', { alertname: 'FleetDegraded', instance: 'lb:9100' });
     const [again] = await poll(agents['web-1']!);
     expect(again?.action.actionId).toBe(b.decisions[0].actionId);
+    expect(b.decisions[1].target).toBe('host:web-2');
     await finish(agents['web-1']!, again!.action.actionId, 'failed');
     expect(await poll(agents['web-2']!)).toEqual([]);
     const stopped = (await actions()).find(
@@ -228,5 +244,44 @@ describe.each(testEngines())('remediation through dispatch (%s)', (engine) => {
     const other = await send('maint-1', { instance: 'web-1:9100' });
     expect(other.maintenance).toBe(false);
     expect(other.decisions[0]).toMatchObject({ status: 'decided' });
+  }, 60_000);
+
+  it('a rule that targets a tag caps each enrolled host on its own; a target host in maintenance is skipped', async () => {
+    // web-2 is still in maintenance (the test above): of the tag's hosts only web-1 runs.
+    const first = await send('fleet-1', { alertname: 'FleetCapped', instance: 'lb:9100', service: 'nginx' });
+    expect(first.maintenance).toBe(false);
+    expect(
+      first.decisions.map((d: { target: string; reason: string | null }) => [d.target, d.reason]),
+    ).toEqual([
+      ['host:web-1', null],
+      ['host:web-2', 'maintenance'],
+    ]);
+    const ids = async (name: string) => (await poll(agents[name]!)).map((m) => m.action.actionId);
+    expect(await ids('web-1')).toContain(first.decisions[0].actionId); // with the maintenance test's own action
+    expect(await ids('web-2')).toEqual([]);
+    expect((await srv.call('DELETE', '/v1/maintenance', { key: srv.adminKey })).status).toBe(200);
+
+    // max 1 per hour per host: web-1 used its run; web-2 has not, nor has web-3, enrolled with the tag just now.
+    await enroll('web-3');
+    const second = await send('fleet-2', { alertname: 'FleetCapped', instance: 'lb:9100', service: 'nginx' });
+    expect(
+      second.decisions.map((d: { target: string; status: string; reason: string | null }) => [
+        d.target,
+        d.status,
+        d.reason,
+      ]),
+    ).toEqual([
+      ['host:web-1', 'skipped', 'cap_exceeded'],
+      ['host:web-2', 'decided', null],
+      ['host:web-3', 'decided', null],
+    ]);
+    expect(await ids('web-2')).toEqual([second.decisions[1].actionId]);
+    expect(await ids('web-3')).toEqual([second.decisions[2].actionId]);
+    const third = await send('fleet-3', { alertname: 'FleetCapped', instance: 'lb:9100', service: 'nginx' });
+    expect(third.decisions.map((d: { reason: string | null }) => d.reason)).toEqual([
+      'cap_exceeded',
+      'cap_exceeded',
+      'cap_exceeded',
+    ]);
   }, 60_000);
 });

@@ -144,7 +144,7 @@ describe.each(testEngines())('remediation API (%s)', (engine) => {
     expect(sink.requests[0]!.request).toMatchObject({
       rule: RULE.name,
       runbook: { name: 'restart-service', version: 1 },
-      targets: { hosts: ['host-a'], tags: [] },
+      targets: { hosts: ['host-a'] },
       params: { service: 'nginx' },
       execution: { mode: 'parallel' },
     });

@@ -931,6 +931,20 @@ export class Dispatch {
     return row ? json<string[]>(row.tags) : [];
   }
 
+  /** The names of the enrolled (not revoked) hosts carrying any of the tags, sorted (for rules that target tags). */
+  async taggedHosts(accountId: string, tags: string[]): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('agents')
+      .select(['hostname', 'tags'])
+      .where('account_id', '=', accountId)
+      .where('status', '!=', 'revoked')
+      .execute();
+    const names = rows
+      .filter((r) => json<string[]>(r.tags).some((t) => tags.includes(t)))
+      .map((r) => r.hostname);
+    return [...new Set(names)].sort();
+  }
+
   async host(accountId: string, idOrName: string): Promise<Host> {
     const rows = await this.db
       .selectFrom('agents')

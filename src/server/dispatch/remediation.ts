@@ -4,11 +4,11 @@
  *
  * - `dispatchSink`: a decided run → `Dispatch.createRun` with the pushed version's script and signature file, its
  *   timeout and run_as (the signed statement's, else the manifest's), the params (checked again against the
- *   signed schema when there is one), the decisions' hosts or tags, and rolling batches. A host that is not enrolled,
+ *   signed schema when there is one), the decisions' hosts, and rolling batches. A host that is not enrolled,
  *   or a run dispatch refuses, is audited (`rule.dispatch_failed`); the decision stays as decided.
  * - `breakerListener`: an action of a decision that settles → `recordResult` (succeeded resets the count; failed,
  *   timeout, interrupted and rejected count as failures; cancelled counts as neither).
- * - `hostDirectory`: a host's tags, from the newest enrollment of that host name.
+ * - `hostDirectory`: a host's tags (from the newest enrollment of that host name), and the hosts with a tag.
  */
 import type { Manifest } from '../../runbook/manifest';
 import { durationSeconds } from '../../runbook/manifest';
@@ -68,20 +68,16 @@ export function dispatchSink({ dispatch, store, audit }: Deps): ActionSink {
       }
       // Named hosts that are not enrolled cannot get an action: audited, the others still run.
       const hostDecisions = new Map(request.targets.hosts.map((h, i) => [h, request.decisionIds[i]!]));
-      let hosts = request.targets.hosts;
-      if (hosts.length > 0) {
-        const known = new Set((await dispatch.hosts(accountId)).map((h) => h.hostname));
-        const missing = hosts.filter((h) => !known.has(h));
-        if (missing.length > 0)
-          await failed(
-            missing.map((h) => hostDecisions.get(h)!),
-            'host_not_enrolled',
-            `no enrolled host named ${missing.join(', ')}`,
-          );
-        hosts = hosts.filter((h) => known.has(h));
-        if (hosts.length === 0) return undefined;
-      }
-      const tagDecision = request.targets.tags.length > 0 ? request.decisionIds[0] : undefined;
+      const known = new Set((await dispatch.hosts(accountId)).map((h) => h.hostname));
+      const missing = request.targets.hosts.filter((h) => !known.has(h));
+      if (missing.length > 0)
+        await failed(
+          missing.map((h) => hostDecisions.get(h)!),
+          'host_not_enrolled',
+          `no enrolled host named ${missing.join(', ')}`,
+        );
+      const hosts = request.targets.hosts.filter((h) => known.has(h));
+      if (hosts.length === 0) return undefined;
       const timeout =
         statement?.timeout ?? durationSeconds(manifest.timeout) ?? DEFAULT_REMEDIATION_TIMEOUT_SECONDS;
       try {
@@ -91,19 +87,19 @@ export function dispatchSink({ dispatch, store, audit }: Deps): ActionSink {
           {
             runbook: { name: runbook.name, script: runbook.script, signature: runbook.signature },
             hosts,
-            tags: hosts.length > 0 ? [] : request.targets.tags,
+            tags: [],
             params,
             timeoutSeconds: Math.min(86_400, Math.max(1, timeout)),
           },
           {
             runAs: statement?.run_as ?? manifest.run_as ?? null,
-            decisionFor: (host) => hostDecisions.get(host) ?? tagDecision,
+            decisionFor: (host) => hostDecisions.get(host),
             ...(request.execution.mode === 'rolling' ? { batchSize: request.execution.batchSize } : {}),
           },
         );
         const byDecision: Record<string, string> = {};
         for (const a of actions) {
-          const decision = hostDecisions.get(a.host) ?? tagDecision;
+          const decision = hostDecisions.get(a.host);
           if (decision && !byDecision[decision]) byDecision[decision] = a.id;
         }
         return { actionId: actions[0]?.id, byDecision };
@@ -125,5 +121,8 @@ export function breakerListener(deps: Pick<EngineDeps, 'store' | 'audit' | 'now'
 }
 
 export function hostDirectory(dispatch: Dispatch): HostDirectory {
-  return { tagsOf: (accountId, host) => dispatch.tagsOf(accountId, host) };
+  return {
+    tagsOf: (accountId, host) => dispatch.tagsOf(accountId, host),
+    tagged: (accountId, tags) => dispatch.taggedHosts(accountId, tags),
+  };
 }

@@ -10,18 +10,18 @@ import type { Manifest } from '../../runbook/manifest';
 import { checkParams } from '../../runbook/signing/trust';
 import type { AuditEntry } from '../context';
 import type { NormalAlert } from '../ingest/normalise';
-import type { DecisionRow, RemedStore, RuleRow, RunbookRow } from '../store/remed-store';
+import type { DecisionRow, MaintenanceRow, RemedStore, RuleRow, RunbookRow } from '../store/remed-store';
 import { capsOf, compileMatcher, type RuleSpec, renderParams, targetsOf } from './spec';
 
 /** What a decided run asks dispatch to do. */
 export interface ActionRequest {
-  /** the decisions this request carries out: one per named host (in the order of targets.hosts), or one tag set */
+  /** the decisions this request carries out: one per host, in the order of targets.hosts */
   decisionIds: string[];
   rule: string;
   alertId: string;
   runbook: { name: string; version: number; sha256: string };
-  /** named hosts (from the alert or the rule) of the decided targets, or tags for dispatch to resolve */
-  targets: { hosts: string[]; tags: string[] };
+  /** the decided hosts (the alert's, the rule's named hosts, or the enrolled hosts with the rule's tags) */
+  targets: { hosts: string[] };
   params: Record<string, string>;
   execution: { mode: 'parallel' | 'rolling'; batchSize: number };
 }
@@ -49,12 +49,15 @@ export class RecordingSink implements ActionSink {
   }
 }
 
-/** Tags of hosts, for maintenance windows by tag (dispatch owns the host registry). */
+/** The enrolled hosts, for tag targets and maintenance windows by tag (dispatch owns the host registry). */
 export interface HostDirectory {
+  /** the tags of the newest enrollment of a host name; none when unknown */
   tagsOf(accountId: string, host: string): Promise<string[]>;
+  /** the names of the enrolled hosts carrying any of the tags, sorted */
+  tagged(accountId: string, tags: string[]): Promise<string[]>;
 }
 
-export const noHosts: HostDirectory = { tagsOf: async () => [] };
+export const noHosts: HostDirectory = { tagsOf: async () => [], tagged: async () => [] };
 
 export interface EngineDeps {
   store: RemedStore;
@@ -95,7 +98,15 @@ export async function inMaintenance(
   host: string | null,
   now: string,
 ): Promise<boolean> {
-  const windows = await deps.store.activeMaintenance(accountId, now);
+  return covers(deps, accountId, await deps.store.activeMaintenance(accountId, now), host);
+}
+
+async function covers(
+  deps: Pick<EngineDeps, 'hosts'>,
+  accountId: string,
+  windows: MaintenanceRow[],
+  host: string | null,
+): Promise<boolean> {
   if (windows.length === 0) return false;
   let tags: string[] | undefined;
   for (const w of windows) {
@@ -131,12 +142,16 @@ export async function evaluate(
   input: EvaluatedAlert,
 ): Promise<DecisionRow[]> {
   const out: DecisionRow[] = [];
+  let windows: MaintenanceRow[] | undefined;
   for (const { row, rule } of await rulesFor(deps.store, accountId)) {
     if (rule.spec.enabled === false || !rule.matches(input.alert)) continue;
     // The cached row's breaker state may be old: read the rule again (only rules that match get here).
     const fresh = await deps.store.ruleByName(accountId, row.name);
     if (!fresh) continue;
-    out.push(...(await decide(deps, accountId, fresh, rule.spec, input)));
+    windows ??= input.maintenance
+      ? []
+      : await deps.store.activeMaintenance(accountId, deps.now().toISOString());
+    out.push(...(await decide(deps, accountId, fresh, rule.spec, input, windows)));
   }
   return out;
 }
@@ -147,6 +162,7 @@ async function decide(
   row: RuleRow,
   spec: RuleSpec,
   input: EvaluatedAlert,
+  windows: MaintenanceRow[],
 ): Promise<DecisionRow[]> {
   const now = deps.now();
   const at = now.toISOString();
@@ -155,7 +171,8 @@ async function decide(
     mode: spec.execution?.mode ?? 'parallel',
     batchSize: spec.execution?.batchSize ?? (spec.execution?.mode === 'rolling' ? 1 : 100),
   };
-  const targets = targetsOf(spec, input.alert);
+  const tags = spec.targets.tags ?? [];
+  const found = targetsOf(spec, input.alert, tags.length > 0 ? await deps.hosts.tagged(accountId, tags) : []);
   const base = (target: string, status: string, reason: string | null, params: Record<string, string>) => ({
     id: randomUUID(),
     account_id: accountId,
@@ -178,69 +195,80 @@ async function decide(
     }
     return rows;
   };
-  if (targets.length === 0) return finish([base('none', 'skipped', 'no_target', {})]);
-  if (input.maintenance) return finish(targets.map((t) => base(t.key, 'skipped', 'maintenance', {})));
-  if (row.breaker_open_at) return finish(targets.map((t) => base(t.key, 'skipped', 'breaker_open', {})));
-  const runbook = await runbookOf(deps.store, accountId, spec.runbook.name, version);
-  if (!runbook) return finish(targets.map((t) => base(t.key, 'refused', 'runbook_missing', {})));
-  const manifest = JSON.parse(runbook.manifest) as Manifest;
-  const rendered = renderParams(spec, input.alert);
-  const checked = checkParams({ params: manifest.params ?? {} } as never, rendered);
-  if (!checked.ok) {
-    // The offending value is audited as received (it is alert data, not a secret) so the attempt is visible.
-    return finish(
-      targets.map((t) => base(t.key, 'refused', 'param_out_of_schema', {})),
-      { message: checked.reason, params: rendered },
-    );
-  }
-  const caps = capsOf(spec);
-  const decided = await deps.store.transaction(async (trx) => {
-    const locked = await trx.lockRule(accountId, spec.name);
-    const rows: DecisionRow[] = [];
-    for (const t of targets) {
-      let status = 'decided';
-      let reason: string | null = null;
-      if (locked?.breaker_open_at) [status, reason] = ['skipped', 'breaker_open'];
-      else {
-        const since = new Date(now.getTime() - caps.perSeconds * 1000).toISOString();
-        const count = await trx.decidedSince(accountId, spec.name, t.key, since);
-        if (count >= caps.max) [status, reason] = ['skipped', 'cap_exceeded'];
-        else if (caps.cooldownSeconds > 0) {
-          const last = await trx.lastDecided(accountId, spec.name, t.key);
-          if (last && now.getTime() - Date.parse(last) < caps.cooldownSeconds * 1000)
-            [status, reason] = ['skipped', 'cooldown'];
+  if (found.length === 0) return finish([base('none', 'skipped', 'no_target', {})]);
+  if (input.maintenance) return finish(found.map((t) => base(t.key, 'skipped', 'maintenance', {})));
+  // The alert's host may be out of maintenance while a target host (named, or found by tag) is in it.
+  const targets: typeof found = [];
+  const resting: DecisionRow[] = [];
+  for (const t of found)
+    if (await covers(deps, accountId, windows, t.host))
+      resting.push(base(t.key, 'skipped', 'maintenance', {}));
+    else targets.push(t);
+  const rested = await finish(resting);
+  if (targets.length === 0) return rested;
+  const rows = [...rested, ...(await decideTargets())];
+  return found.map((t) => rows.find((d) => d.target === t.key)!);
+
+  async function decideTargets(): Promise<DecisionRow[]> {
+    if (row.breaker_open_at) return finish(targets.map((t) => base(t.key, 'skipped', 'breaker_open', {})));
+    const runbook = await runbookOf(deps.store, accountId, spec.runbook.name, version);
+    if (!runbook) return finish(targets.map((t) => base(t.key, 'refused', 'runbook_missing', {})));
+    const manifest = JSON.parse(runbook.manifest) as Manifest;
+    const rendered = renderParams(spec, input.alert);
+    const checked = checkParams({ params: manifest.params ?? {} } as never, rendered);
+    if (!checked.ok) {
+      // The offending value is audited as received (it is alert data, not a secret) so the attempt is visible.
+      return finish(
+        targets.map((t) => base(t.key, 'refused', 'param_out_of_schema', {})),
+        { message: checked.reason, params: rendered },
+      );
+    }
+    const caps = capsOf(spec);
+    const decided = await deps.store.transaction(async (trx) => {
+      const locked = await trx.lockRule(accountId, spec.name);
+      const rows: DecisionRow[] = [];
+      for (const t of targets) {
+        let status = 'decided';
+        let reason: string | null = null;
+        if (locked?.breaker_open_at) [status, reason] = ['skipped', 'breaker_open'];
+        else {
+          const since = new Date(now.getTime() - caps.perSeconds * 1000).toISOString();
+          const count = await trx.decidedSince(accountId, spec.name, t.key, since);
+          if (count >= caps.max) [status, reason] = ['skipped', 'cap_exceeded'];
+          else if (caps.cooldownSeconds > 0) {
+            const last = await trx.lastDecided(accountId, spec.name, t.key);
+            if (last && now.getTime() - Date.parse(last) < caps.cooldownSeconds * 1000)
+              [status, reason] = ['skipped', 'cooldown'];
+          }
         }
+        const d = base(t.key, status, reason, status === 'decided' ? checked.params : {});
+        await trx.insertDecision(d);
+        rows.push(d);
       }
-      const d = base(t.key, status, reason, status === 'decided' ? checked.params : {});
-      await trx.insertDecision(d);
-      rows.push(d);
-    }
-    return rows;
-  });
-  // decided[i] is the decision for targets[i].
-  const go = decided.flatMap((d, i) => (d.status === 'decided' ? [{ d, host: targets[i]!.host }] : []));
-  if (go.length > 0) {
-    const answer = await deps.sink.enqueue(accountId, {
-      decisionIds: go.map((g) => g.d.id),
-      rule: spec.name,
-      alertId: input.id,
-      runbook: { name: runbook.name, version: runbook.version, sha256: runbook.sha256 },
-      targets: {
-        hosts: go.flatMap((g) => (g.host ? [g.host] : [])),
-        tags: spec.targets.tags ?? [],
-      },
-      params: checked.params,
-      execution,
+      return rows;
     });
-    for (const { d } of go) {
-      const actionId = answer?.byDecision?.[d.id] ?? answer?.actionId;
-      if (!actionId) continue;
-      d.action_id = actionId;
-      await deps.store.setDecisionAction(accountId, d.id, actionId);
+    // decided[i] is the decision for targets[i].
+    const go = decided.flatMap((d, i) => (d.status === 'decided' ? [{ d, host: targets[i]!.host }] : []));
+    if (go.length > 0) {
+      const answer = await deps.sink.enqueue(accountId, {
+        decisionIds: go.map((g) => g.d.id),
+        rule: spec.name,
+        alertId: input.id,
+        runbook: { name: runbook.name, version: runbook.version, sha256: runbook.sha256 },
+        targets: { hosts: go.map((g) => g.host) },
+        params: checked.params,
+        execution,
+      });
+      for (const { d } of go) {
+        const actionId = answer?.byDecision?.[d.id] ?? answer?.actionId;
+        if (!actionId) continue;
+        d.action_id = actionId;
+        await deps.store.setDecisionAction(accountId, d.id, actionId);
+      }
     }
+    for (const d of decided) await auditDecision(deps, d, {});
+    return decided;
   }
-  for (const d of decided) await auditDecision(deps, d, {});
-  return decided;
 }
 
 /** Runbook versions are immutable: once read, a version is kept (bounded). */

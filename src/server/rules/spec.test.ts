@@ -47,7 +47,11 @@ describe('rules', () => {
       'host:b',
       'host:a',
     ]);
-    expect(targetsOf(rule({ targets: { tags: ['web', 'eu'] } }), alert)).toEqual([{ key: 'tags:eu,web' }]);
+    // Tag targets are the enrolled hosts the caller found for the tags, each its own cap key.
+    expect(targetsOf(rule({ targets: { tags: ['web', 'eu'] } }), alert)).toEqual([]);
+    expect(
+      targetsOf(rule({ targets: { tags: ['web'] } }), alert, ['web-1', 'web-2']).map((t) => t.key),
+    ).toEqual(['host:web-1', 'host:web-2']);
   });
 
   it('validation names what is wrong', () => {

@@ -205,10 +205,16 @@ export function renderParams(spec: RuleSpec, alert: NormalAlert): Record<string,
   return out;
 }
 
-/** The cap keys of an alert under a rule: one per host, or one for the tag set. */
-export function targetsOf(spec: RuleSpec, alert: NormalAlert): { key: string; host?: string }[] {
+/**
+ * The hosts an alert's rule acts on, each its own cap key: the alert's host, the named hosts, or (tags) the
+ * enrolled hosts carrying any of the tags, which the caller resolves (`tagged`), so caps count per host.
+ */
+export function targetsOf(
+  spec: RuleSpec,
+  alert: NormalAlert,
+  tagged: string[] = [],
+): { key: string; host: string }[] {
   const t = spec.targets;
-  if (t.alertHost) return alert.host ? [{ key: `host:${alert.host}`, host: alert.host }] : [];
-  if (t.hosts?.length) return [...new Set(t.hosts)].map((h) => ({ key: `host:${h}`, host: h }));
-  return [{ key: `tags:${[...new Set(t.tags ?? [])].sort().join(',')}` }];
+  const hosts = t.alertHost ? (alert.host ? [alert.host] : []) : t.hosts?.length ? t.hosts : tagged;
+  return [...new Set(hosts)].map((h) => ({ key: `host:${h}`, host: h }));
 }
