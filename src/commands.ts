@@ -28,6 +28,7 @@ import AuditList from './commands/audit/list';
 import AuditVerify from './commands/audit/verify';
 import Autocomplete from './commands/autocomplete';
 import HostsList from './commands/hosts/list';
+import HostsRevoke from './commands/hosts/revoke';
 import HostsShow from './commands/hosts/show';
 import HostsTokenCreate from './commands/hosts/token/create';
 import Login from './commands/login';
@@ -88,6 +89,7 @@ export const COMMANDS: Record<string, Command.Class> = {
   'audit:verify': AuditVerify,
   autocomplete: Autocomplete,
   'hosts:list': HostsList,
+  'hosts:revoke': HostsRevoke,
   'hosts:show': HostsShow,
   'hosts:token:create': HostsTokenCreate,
   login: Login,

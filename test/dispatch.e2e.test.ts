@@ -407,6 +407,54 @@ describe('agent end to end: server, two agents, run, actions', () => {
     },
     T,
   );
+
+  it(
+    'hosts revoke: the running action is cancelled on the host, the agent is refused from then on and is never a target again; audited once',
+    async () => {
+      const started = path.join(work, 'revoke.started');
+      const file = script('revoke.sh', `#!/bin/sh\necho $$ > '${started}'\nsleep 120\n`);
+      const created = await json(['run', file, '--host', 'web-1']);
+      const id = created.body.actions[0].id as string;
+      await until('the action runs', async () => (existsSync(started) ? true : undefined));
+      const pid = Number(readFileSync(started, 'utf8'));
+
+      const unconfirmed = await cli(['hosts', 'revoke', 'web-1']);
+      expect(unconfirmed.code).toBe(64);
+      expect(unconfirmed.stderr).toMatch(/^error: neptune hosts revoke needs --yes/);
+      const revoked = await json(['hosts', 'revoke', 'web-1', '--yes']);
+      expect(revoked.code, revoked.stderr).toBe(0);
+      expect(revoked.body.hosts.map((h: any) => [h.hostname, h.status])).toEqual([['web-1', 'revoked']]);
+      expect(await action(id)).toMatchObject({ status: 'cancelled', reason: 'host revoked' });
+      // The parked poll delivered the cancel: the runbook's process is gone long before its sleep ends.
+      await until('the runbook process is killed', async () => {
+        try {
+          process.kill(pid, 0);
+          return undefined;
+        } catch {
+          return true;
+        }
+      });
+      const agent = agents[0]!;
+      await until('the agent is refused', async () =>
+        agent.logs().includes('unknown or revoked agent') ? true : undefined,
+      );
+      const again = await cli(['run', file, '--host', 'web-1']);
+      expect(again.code).not.toBe(0);
+      expect(again.stderr).toMatch(/no enrolled host matches/);
+      expect(again.stderr).not.toMatch(/\n\s+at /);
+      // Revoking twice changes nothing and audits nothing new.
+      expect((await json(['hosts', 'revoke', 'web-1', '--yes'])).code).toBe(0);
+      const db = new DatabaseSync(path.join(server.dataDir, 'neptune.db'), { readOnly: true });
+      const audited = db
+        .prepare("SELECT target, details FROM audit_events WHERE action = 'hosts.revoke'")
+        .all() as { target: string; details: string }[];
+      db.close();
+      expect(audited).toHaveLength(1);
+      expect(JSON.parse(audited[0]!.details)).toMatchObject({ hostname: 'web-1', cancelled: [id] });
+      expect((await json(['hosts', 'show', 'web-1'])).body.status).toBe('revoked');
+    },
+    T,
+  );
 });
 
 // PostgreSQL: two `server start` replicas on one database. The agent polls replica A; the run is created on

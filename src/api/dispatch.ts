@@ -42,6 +42,7 @@ export const HostStatus = Type.Union([
   Type.Literal('lost'),
   Type.Literal('draining'),
   Type.Literal('offline'),
+  Type.Literal('revoked'),
 ]);
 
 export const Host = Type.Object(

@@ -182,6 +182,16 @@ export const ENDPOINTS = {
     response: D.Host,
     tag: 'hosts',
   }),
+  revokeHost: e({
+    method: 'POST',
+    path: '/v1/hosts/:id/revoke',
+    summary:
+      'Revoke a host (by id: that enrollment; by name: every enrollment of the name): its agent key and tokens stop working, its unfinished actions are cancelled',
+    auth: 'admin',
+    params: D.HostParams,
+    response: D.HostList,
+    tag: 'hosts',
+  }),
   createRun: e({
     method: 'POST',
     path: '/v1/actions',

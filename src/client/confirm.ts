@@ -14,9 +14,13 @@ export async function confirm(
   if (yes) return;
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY) && !process.env.CI;
   if (!interactive) {
-    throw usageError('CONFIRM_REQUIRED', `${command} ${what} needs --yes when not run on a terminal`, {
-      hint: `add --yes to ${command} if you mean it`,
-    });
+    throw usageError(
+      'CONFIRM_REQUIRED',
+      `${command} needs --yes when not run on a terminal (it will ${what})`,
+      {
+        hint: `add --yes to ${command} if you mean it`,
+      },
+    );
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {

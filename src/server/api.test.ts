@@ -74,6 +74,7 @@ describe.each(testEngines())('user API on %s', (engine) => {
       createEnrollmentToken: () => s.call('POST', '/v1/hosts/tokens', { key: globex, json: {} }),
       listHosts: () => s.call('GET', '/v1/hosts', { key: globex }),
       showHost: () => s.call('GET', `/v1/hosts/${UNKNOWN_ID}`, { key: globex }),
+      revokeHost: () => s.call('POST', `/v1/hosts/${UNKNOWN_ID}/revoke`, { key: globex }),
       createRun: () =>
         s.call('POST', '/v1/actions', {
           key: globex,

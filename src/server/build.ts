@@ -19,7 +19,7 @@ import { Metrics } from './metrics';
 import { actionOutput, cancelAction, createRun, listActions, showAction } from './routes/actions';
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from './routes/apikeys';
 import { deviceApprove, deviceCode, devicePage, deviceToken } from './routes/device';
-import { createEnrollmentToken, listHosts, showHost } from './routes/hosts';
+import { createEnrollmentToken, listHosts, revokeHost, showHost } from './routes/hosts';
 import { registerRemediation } from './routes/remediation';
 import { type RemediationOptions, remediationContext } from './routes/remediation-options';
 import { acceptInvitation, logout, whoami } from './routes/session';
@@ -46,6 +46,7 @@ const HANDLERS: Record<EndpointName, Handler> = {
   createEnrollmentToken,
   listHosts,
   showHost,
+  revokeHost,
   createRun,
   listActions,
   showAction,

@@ -396,7 +396,8 @@ export class Dispatch {
       .selectAll()
       .where('id', '=', header.kid)
       .executeTakeFirst();
-    if (!agent || agent.status === 'revoked') throw refuse('unknown agent');
+    if (!agent || agent.status === 'revoked')
+      throw refuse('unknown or revoked agent (enroll the host again with a new token)');
     const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: agent.public_key }, format: 'jwk' });
     if (!verify(null, Buffer.from(`${h}.${p}`), key, Buffer.from(s, 'base64url')))
       throw refuse('bad signature');
@@ -456,7 +457,12 @@ export class Dispatch {
       .where('id', '=', actionId)
       .executeTakeFirst();
     if (!action?.token_hash || action.token_hash !== hashSecret(token)) return undefined;
-    return this.db.selectFrom('agents').selectAll().where('id', '=', action.agent_id).executeTakeFirst();
+    const agent = await this.db
+      .selectFrom('agents')
+      .selectAll()
+      .where('id', '=', action.agent_id)
+      .executeTakeFirst();
+    return agent?.status === 'revoked' ? undefined : agent;
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -491,7 +497,19 @@ export class Dispatch {
       const recheck = this.wakeUpsReliable ? left : Math.min(left, RECHECK_MS);
       await this.notifier.wait(agent.id, recheck, signal, since);
       if (signal?.aborted) return [];
+      // Woken (not timed out): the wake-up may be this agent's revocation, which ends the poll with its cancels.
+      if (this.notifier.generation(agent.id) !== since && (await this.revoked(agent.id)))
+        return this.messagesFor(agent, body.cursor);
     }
+  }
+
+  private async revoked(agentId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('agents')
+      .select('status')
+      .where('id', '=', agentId)
+      .executeTakeFirst();
+    return row?.status === 'revoked';
   }
 
   /** Leases that were not renewed: back to the queue (the agent's ledger answers a redelivery as a duplicate). */
@@ -890,7 +908,15 @@ export class Dispatch {
     const lostBefore = this.now().getTime() - this.hints.lostAfterSeconds * 1000;
     const fresh = agent.last_seen_at !== null && Date.parse(agent.last_seen_at) >= lostBefore;
     const status: Host['status'] =
-      agent.status === 'offline' ? 'offline' : !fresh ? 'lost' : agent.draining ? 'draining' : 'online';
+      agent.status === 'revoked'
+        ? 'revoked'
+        : agent.status === 'offline'
+          ? 'offline'
+          : !fresh
+            ? 'lost'
+            : agent.draining
+              ? 'draining'
+              : 'online';
     return {
       id: agent.id,
       hostname: agent.hostname,
@@ -1102,6 +1128,81 @@ export class Dispatch {
       status: action.status,
       finished: action.finishedAt !== null && TERMINAL_STATUSES.includes(action.status),
     };
+  }
+
+  /**
+   * Revokes a host (by id: that enrollment; by name: every enrollment of the name): its key gets no more access
+   * tokens, its tokens stop working at once (user API and per-action tokens), it is never a target again, and its
+   * unfinished actions are cancelled (`host revoked`), which stops a rollout it was part of. Audited per agent.
+   */
+  async revokeHost(accountId: string, actor: string, idOrName: string): Promise<Host[]> {
+    const agents = await this.db
+      .selectFrom('agents')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where((eb) => eb.or([eb('id', '=', idOrName), eb('hostname', '=', idOrName)]))
+      .execute();
+    const byId = agents.filter((a) => a.id === idOrName);
+    const chosen = byId.length > 0 ? byId : agents;
+    if (chosen.length === 0) throw new ApiError(404, 'HOSTS_NOT_FOUND', 'no such host');
+    const now = iso(this.now());
+    for (const agent of chosen) {
+      if (agent.status === 'revoked') continue;
+      const reason = 'host revoked';
+      const open = await this.store.transaction(async (trx) => {
+        const db = trx.db as unknown as Kysely<DispatchDatabase>;
+        await db
+          .updateTable('agents')
+          .set({ status: 'revoked', running: '[]' })
+          .where('id', '=', agent.id)
+          .execute();
+        await db.deleteFrom('agent_tokens').where('agent_id', '=', agent.id).execute();
+        const rows = await db
+          .selectFrom('actions')
+          .selectAll()
+          .where('agent_id', '=', agent.id)
+          .where('status', 'not in', TERMINAL_STATUSES)
+          .execute();
+        if (rows.length === 0) return rows;
+        const ids = rows.map((a) => a.id);
+        await db
+          .updateTable('actions')
+          .set({ status: 'cancelled', reason, finished_at: now, lease_expires_at: null, cancel_requested: 1 })
+          .where('id', 'in', ids)
+          .execute();
+        // The host may still be running some: its parked poll delivers the cancels before it ends.
+        const started = rows.filter((a) => a.deliveries > 0);
+        if (started.length > 0)
+          await db
+            .insertInto('agent_messages')
+            .values(
+              started.map((a) => ({ agent_id: agent.id, type: 'cancel', action_id: a.id, created_at: now })),
+            )
+            .execute();
+        return rows;
+      });
+      await this.audit.record({
+        accountId,
+        actor,
+        action: 'hosts.revoke',
+        target: agent.id,
+        details: { hostname: agent.hostname, cancelled: open.map((a) => a.id) },
+      });
+      for (const action of open)
+        await this.settled({ ...action, status: 'cancelled', reason, finished_at: now }, 'cancelled');
+      // A parked poll of the agent ends now, and its next request is refused.
+      await this.wake(agent.id);
+    }
+    const rows = await this.db
+      .selectFrom('agents')
+      .selectAll()
+      .where(
+        'id',
+        'in',
+        chosen.map((a) => a.id),
+      )
+      .execute();
+    return rows.map((r) => this.toHost(r));
   }
 
   async cancel(accountId: string, actor: string, id: string): Promise<Action> {

@@ -16,5 +16,12 @@ export const listHosts: Handler = async (input, ctx) => ({
   hosts: await dispatchOf(ctx.store).hosts(callerOf(input).accountId),
 });
 
+export const revokeHost: Handler = async (input, ctx) => {
+  const caller = callerOf(input);
+  return {
+    hosts: await dispatchOf(ctx.store).revokeHost(caller.accountId, caller.email, input.params.id ?? ''),
+  };
+};
+
 export const showHost: Handler = async (input, ctx) =>
   dispatchOf(ctx.store).host(callerOf(input).accountId, input.params.id ?? '');
