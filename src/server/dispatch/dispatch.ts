@@ -957,6 +957,19 @@ export class Dispatch {
     return row ? json<string[]>(row.tags) : [];
   }
 
+  /** Which of these host names are enrolled (and not revoked). */
+  async enrolledNames(accountId: string, names: string[]): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('agents')
+      .select('hostname')
+      .where('account_id', '=', accountId)
+      .where('hostname', 'in', names)
+      .where('status', '!=', 'revoked')
+      .execute();
+    return new Set(rows.map((r) => r.hostname));
+  }
+
   /** The names of the enrolled (not revoked) hosts carrying any of the tags, sorted (for rules that target tags). */
   async taggedHosts(accountId: string, tags: string[]): Promise<string[]> {
     const rows = await this.db
@@ -990,11 +1003,11 @@ export class Dispatch {
     body: CreateRunRequest,
     options: RunOptions = {},
   ): Promise<Action[]> {
-    const agents = await this.db
-      .selectFrom('agents')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .execute();
+    // Only the named hosts' rows unless tags are asked for: an alert's run must not read a whole fleet.
+    let query = this.db.selectFrom('agents').selectAll().where('account_id', '=', accountId);
+    if (body.tags.length === 0)
+      query = query.where((eb) => eb.or([eb('hostname', 'in', body.hosts), eb('id', 'in', body.hosts)]));
+    const agents = body.hosts.length === 0 && body.tags.length === 0 ? [] : await query.execute();
     const wanted = new Set(body.hosts);
     const targets = agents.filter(
       (a) =>

@@ -68,7 +68,7 @@ export function dispatchSink({ dispatch, store, audit }: Deps): ActionSink {
       }
       // Named hosts that are not enrolled cannot get an action: audited, the others still run.
       const hostDecisions = new Map(request.targets.hosts.map((h, i) => [h, request.decisionIds[i]!]));
-      const known = new Set((await dispatch.hosts(accountId)).map((h) => h.hostname));
+      const known = await dispatch.enrolledNames(accountId, request.targets.hosts);
       const missing = request.targets.hosts.filter((h) => !known.has(h));
       if (missing.length > 0)
         await failed(

@@ -88,13 +88,9 @@ export async function ingest(ctx: RemedContext, input: IngestInput) {
   }
   const since = new Date(now.getTime() - ctx.foldSeconds * 1000).toISOString();
   const out = [];
+  const windows = await ctx.remed.activeMaintenance(accountId, at);
   for (const alert of normalised.alerts) {
-    const maintenance = await inMaintenance(
-      { store: ctx.remed, hosts: ctx.hosts },
-      accountId,
-      alert.host,
-      at,
-    );
+    const maintenance = await inMaintenance({ hosts: ctx.hosts }, accountId, windows, alert.host);
     const recent = await ctx.remed.recentByFingerprint(accountId, alert.fingerprint, since);
     if (recent) {
       await ctx.remed.foldAlert(accountId, recent.id, at, alert.status);
@@ -142,7 +138,7 @@ export async function ingest(ctx: RemedContext, input: IngestInput) {
         now: ctx.now,
       },
       accountId,
-      { id, alert, maintenance },
+      { id, alert, maintenance, windows },
     );
     out.push({
       id,

@@ -89,19 +89,12 @@ export interface EvaluatedAlert {
   id: string;
   alert: NormalAlert;
   maintenance: boolean;
+  /** the account's maintenance windows in force (read once per request) */
+  windows: MaintenanceRow[];
 }
 
-/** Whether a maintenance window in force covers the alert's host (or the whole account). */
+/** Whether one of the maintenance windows in force covers the host (or the whole account). */
 export async function inMaintenance(
-  deps: Pick<EngineDeps, 'store' | 'hosts'>,
-  accountId: string,
-  host: string | null,
-  now: string,
-): Promise<boolean> {
-  return covers(deps, accountId, await deps.store.activeMaintenance(accountId, now), host);
-}
-
-async function covers(
   deps: Pick<EngineDeps, 'hosts'>,
   accountId: string,
   windows: MaintenanceRow[],
@@ -142,16 +135,12 @@ export async function evaluate(
   input: EvaluatedAlert,
 ): Promise<DecisionRow[]> {
   const out: DecisionRow[] = [];
-  let windows: MaintenanceRow[] | undefined;
   for (const { row, rule } of await rulesFor(deps.store, accountId)) {
     if (rule.spec.enabled === false || !rule.matches(input.alert)) continue;
     // The cached row's breaker state may be old: read the rule again (only rules that match get here).
     const fresh = await deps.store.ruleByName(accountId, row.name);
     if (!fresh) continue;
-    windows ??= input.maintenance
-      ? []
-      : await deps.store.activeMaintenance(accountId, deps.now().toISOString());
-    out.push(...(await decide(deps, accountId, fresh, rule.spec, input, windows)));
+    out.push(...(await decide(deps, accountId, fresh, rule.spec, input)));
   }
   return out;
 }
@@ -162,7 +151,6 @@ async function decide(
   row: RuleRow,
   spec: RuleSpec,
   input: EvaluatedAlert,
-  windows: MaintenanceRow[],
 ): Promise<DecisionRow[]> {
   const now = deps.now();
   const at = now.toISOString();
@@ -201,7 +189,7 @@ async function decide(
   const targets: typeof found = [];
   const resting: DecisionRow[] = [];
   for (const t of found)
-    if (await covers(deps, accountId, windows, t.host))
+    if (await inMaintenance(deps, accountId, input.windows, t.host))
       resting.push(base(t.key, 'skipped', 'maintenance', {}));
     else targets.push(t);
   const rested = await finish(resting);
