@@ -53,11 +53,19 @@ function collapseV4(list: readonly Cidr[]): Cidr[] {
 /** 2^(32 - len): the size of an IPv4 prefix of each length. */
 const V4_SIZE = Float64Array.from({ length: 33 }, (_, len) => 2 ** (32 - len));
 
-/** collapse() of IPv4 prefixes given as keys `address * 64 + length` (sorted in place). */
+/** collapse() of IPv4 prefixes given as keys `address * 64 + length` (sorted in place unless already sorted). */
 export function collapseV4Keys(keys: Float64Array): Cidr[] {
-  keys.sort();
-  const addr: number[] = [];
-  const lens: number[] = [];
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++)
+    if (keys[i - 1]! > keys[i]!) {
+      sorted = false;
+      break;
+    }
+  if (!sorted) keys.sort();
+  // The stack of merged prefixes, in typed arrays: no object or array growth per prefix in a cold interpreter.
+  const addr = new Float64Array(keys.length);
+  const lens = new Uint8Array(keys.length);
+  let top = -1;
   let coverStart = -1;
   let coverEnd = -1; // inclusive, as numbers below 2^32
   for (let i = 0; i < keys.length; i++) {
@@ -68,23 +76,90 @@ export function collapseV4Keys(keys: Float64Array): Cidr[] {
     if (a >= coverStart && a <= coverEnd) continue;
     let l = len;
     // Merge with the top of the stack while the two are the halves of one parent.
-    while (addr.length > 0 && l > 0) {
-      const top = addr.length - 1;
-      if (lens[top] !== l) break;
+    while (top >= 0 && l > 0 && lens[top] === l) {
       const size = V4_SIZE[l]!;
-      if (a % (2 * size) !== size || addr[top] !== a - size) break;
+      if (addr[top] !== a - size || a % (2 * size) !== size) break;
       a = addr[top]!;
-      addr.pop();
-      lens.pop();
+      top--;
       l--;
     }
-    addr.push(a);
-    lens.push(l);
+    top++;
+    addr[top] = a;
+    lens[top] = l;
     coverStart = a;
     coverEnd = a + V4_SIZE[l]! - 1;
   }
-  const out: Cidr[] = new Array(addr.length);
-  for (let i = 0; i < addr.length; i++) out[i] = new Cidr(false, addr[i]!, 0, 0, 0, lens[i]!);
+  const out: Cidr[] = new Array(top + 1);
+  for (let i = 0; i <= top; i++) out[i] = new Cidr(false, addr[i]!, 0, 0, 0, lens[i]!);
+  return out;
+}
+
+/** The first n bits of a 32-bit word, n in 0..32. */
+const WORD_MASK = Uint32Array.from({ length: 33 }, (_, n) =>
+  n === 0 ? 0 : n === 32 ? 0xffffffff : (0xffffffff << (32 - n)) >>> 0,
+);
+
+/** Prefix bits of length `len` within word `i` of an IPv6 address. */
+function maskOf(len: number, i: number): number {
+  const n = len - 32 * i;
+  return WORD_MASK[n <= 0 ? 0 : n >= 32 ? 32 : n]!;
+}
+
+/**
+ * collapse() of IPv6 rows of the packed snapshot (4 words and a length per row), `rows` already in address order:
+ * the same merge as collapseSorted on typed stacks, so no prefix object is made for rows that merge or nest.
+ */
+export function collapseV6Rows(words: Uint32Array, lens: Uint8Array, rows: readonly number[]): Cidr[] {
+  const stack = new Uint32Array(4 * rows.length);
+  const stackLens = new Uint8Array(rows.length);
+  let top = -1;
+  let coverLen = -1;
+  for (let k = 0; k < rows.length; k++) {
+    const r = 4 * rows[k]!;
+    const a = [words[r]!, words[r + 1]!, words[r + 2]!, words[r + 3]!];
+    let l = lens[rows[k]!]!;
+    // Nested in what was just pushed (sorted by address, then length): nothing to add.
+    if (coverLen >= 0 && l >= coverLen) {
+      const t = 4 * top;
+      let inside = true;
+      for (let i = 0; i < 4 && inside; i++) inside = (a[i]! & maskOf(coverLen, i)) >>> 0 === stack[t + i];
+      if (inside) continue;
+    }
+    // Merge with the top of the stack while the two are the halves of one parent: `a` has the last prefix bit set,
+    // the top is `a` with it clear.
+    while (top >= 0 && l > 0 && stackLens[top] === l) {
+      const pos = l - 1;
+      const w = pos >>> 5;
+      const bit = 0x80000000 >>> (pos & 31);
+      if ((a[w]! & bit) === 0) break;
+      const cleared = (a[w]! & ~bit) >>> 0;
+      const t = 4 * top;
+      let sibling = true;
+      for (let i = 0; i < 4 && sibling; i++) sibling = stack[t + i] === (i === w ? cleared : a[i]);
+      if (!sibling) break;
+      a[w] = cleared;
+      top--;
+      l--;
+    }
+    top++;
+    const t = 4 * top;
+    stack[t] = a[0]!;
+    stack[t + 1] = a[1]!;
+    stack[t + 2] = a[2]!;
+    stack[t + 3] = a[3]!;
+    stackLens[top] = l;
+    coverLen = l;
+  }
+  const out: Cidr[] = new Array(top + 1);
+  for (let i = 0; i <= top; i++)
+    out[i] = new Cidr(
+      true,
+      stack[4 * i]!,
+      stack[4 * i + 1]!,
+      stack[4 * i + 2]!,
+      stack[4 * i + 3]!,
+      stackLens[i]!,
+    );
   return out;
 }
 

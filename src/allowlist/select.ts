@@ -5,8 +5,8 @@
  */
 import { usageError } from '../core/errors';
 import { suggest } from '../core/suggest';
-import { Cidr, type Family } from './cidr';
-import { collapse, collapseSorted, collapseV4Keys, subtract } from './cidr-set';
+import type { Cidr, Family } from './cidr';
+import { collapse, collapseV4Keys, collapseV6Rows, subtract } from './cidr-set';
 import { NO_STRING, type PackedColumns, type PackedFamily } from './packed';
 import type { RangeRow, Snapshot } from './ranges';
 
@@ -61,12 +61,13 @@ function namesOf(snapshot: Snapshot, key: keyof typeof FIELD): string[] {
   const names = new Set<string>();
   const packed = snapshot.packed;
   if (packed) {
+    // Marks by string id, then one Set entry per distinct name: not one per row.
+    const seen = new Uint8Array(NO_STRING + 1); // ids are 16-bit; NO_STRING marks a missing value
     for (const family of [packed.v4, packed.v6]) {
-      for (let i = FIELD[key]; i < family.count * 3; i += 3) {
-        const id = family.meta[i]!;
-        if (id !== NO_STRING) names.add(packed.strings[id]!);
-      }
+      const { meta } = family;
+      for (let i = FIELD[key]; i < family.count * 3; i += 3) seen[meta[i]!] = 1;
     }
+    for (let id = 0; id < packed.strings.length; id++) if (seen[id] === 1) names.add(packed.strings[id]!);
   } else {
     for (const row of snapshot.rows) {
       const name = row[key];
@@ -251,15 +252,7 @@ function aggregatePacked(packed: PackedColumns, selection: Selection): Aggregate
     for (let k = 0; k < indexes.length; k++) keys[k] = words[indexes[k]!]! * 64 + lens[indexes[k]!]!;
     return collapseV4Keys(keys);
   };
-  const v6 = (indexes: number[]) => {
-    const { words, lens } = packed.v6;
-    return collapseSorted(
-      indexes.map(
-        (i) =>
-          new Cidr(true, words[4 * i]!, words[4 * i + 1]!, words[4 * i + 2]!, words[4 * i + 3]!, lens[i]!),
-      ),
-    );
-  };
+  const v6 = (indexes: number[]) => collapseV6Rows(packed.v6.words, packed.v6.lens, indexes);
   const result = (family: PackedFamily, build: (indexes: number[]) => Cidr[]) => {
     const [taken, dropped] = picks(family);
     const kept = build(taken);
