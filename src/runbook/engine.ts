@@ -17,6 +17,12 @@ export interface EngineOptions {
   severity?: Readonly<Record<string, Severity>>;
   /** Production: a suppression without a reason does not count. */
   requireReason?: boolean;
+  /**
+   * One string per distinct message for a whole run (lintRun passes one): a run holds every finding until the
+   * report, and most messages repeat across files, while a built message is a chain of pieces that can keep its
+   * file's text alive (decision 0208).
+   */
+  messages?: Map<string, string>;
 }
 
 export interface FileResult {
@@ -96,37 +102,48 @@ export async function lintText(
     for (const f of rule.check(ctx)) raw.push({ rule, f });
   }
   const directives = parseDirectives(text, commentSpans(ctx), ctx.tree);
+  const messages = options.messages;
   const partial = raw.map(({ rule, f }) => {
-    const finding: Omit<Finding, 'fingerprint'> = {
-      ruleId: rule.id,
-      ruleName: rule.name,
-      severity: options.severity?.[rule.id] ?? f.severity ?? rule.severity,
-      message: f.message,
-      file,
-      range: rangeOf(ctx.lineStarts, f.start, f.end),
-      source: 'neptune',
-      ...(f.fix ? { fix: f.fix } : {}),
-    };
+    let message = f.message;
     const directive = directives.find(
       (d) => d.ids.has(rule.id) && f.start >= d.scope.start && f.start <= d.scope.end,
     );
+    let suppression: Finding['suppression'];
     if (directive) {
       if (options.requireReason && !directive.reason) {
-        finding.message += ' (its suppression is ignored: the production profile requires "reason: …")';
+        message += ' (its suppression is ignored: the production profile requires "reason: …")';
       } else {
         directive.used = true;
-        finding.suppression = {
+        suppression = {
           kind: 'inSource',
           ...(directive.reason ? { justification: directive.reason } : {}),
         };
       }
     }
+    if (messages) {
+      const known = messages.get(message);
+      if (known === undefined) messages.set(message, message);
+      else message = known;
+    }
+    // the final shape at once (fingerprint filled in below): the run keeps these until the report
+    const finding: Finding = {
+      ruleId: rule.id,
+      ruleName: rule.name,
+      severity: options.severity?.[rule.id] ?? f.severity ?? rule.severity,
+      message,
+      file,
+      range: rangeOf(ctx.lineStarts, f.start, f.end),
+      source: 'neptune',
+      ...(f.fix ? { fix: f.fix } : {}),
+      ...(suppression ? { suppression } : {}),
+      fingerprint: '',
+    };
     return finding;
   });
-  partial.sort((a, b) => compareFindings(a as Finding, b as Finding));
+  partial.sort(compareFindings);
   const prints = fingerprints(partial, text.split('\n'));
-  const findings = partial.map((f, i) => ({ ...f, fingerprint: prints[i]! }) as Finding);
-  return { file, findings: dedupe(findings), context: ctx };
+  for (let i = 0; i < partial.length; i++) partial[i]!.fingerprint = prints[i]!;
+  return { file, findings: dedupe(partial), context: ctx };
 }
 
 /** One finding per rule and position. */
