@@ -22,29 +22,29 @@ export interface SNode {
   missing: boolean;
   children: SNode[];
   parent: SNode | null;
+  /** walk()'s result, cached on the node (see walk). */
+  walked?: SNode[] | null;
 }
 
-interface Parsers {
-  bash: Parser;
-  python: Parser;
-}
+let runtime: Promise<void> | null = null;
+const parsers = new Map<'bash' | 'python', Promise<Parser>>();
 
-let loading: Promise<Parsers> | null = null;
-
-/** Loads the grammars once per process. */
-export function loadParsers(): Promise<Parsers> {
-  loading ??= (async () => {
-    await Parser.init({ wasmBinary: new Uint8Array(readAsset('web-tree-sitter.wasm')) });
-    const [bashLang, pyLang] = await Promise.all([
-      Language.load(new Uint8Array(readAsset('tree-sitter-bash.wasm'))),
-      Language.load(new Uint8Array(readAsset('tree-sitter-python.wasm'))),
-    ]);
-    const bash = new Parser();
-    bash.setLanguage(bashLang);
-    const python = new Parser();
-    python.setLanguage(pyLang);
-    return { bash, python };
-  })();
+/**
+ * The parser of one grammar, loaded once per process and only when a file needs it: a run of shell runbooks never
+ * compiles the Python grammar.
+ */
+export function loadParser(grammar: 'bash' | 'python'): Promise<Parser> {
+  let loading = parsers.get(grammar);
+  if (!loading) {
+    runtime ??= Parser.init({ wasmBinary: new Uint8Array(readAsset('web-tree-sitter.wasm')) });
+    loading = runtime.then(async () => {
+      const language = await Language.load(new Uint8Array(readAsset(`tree-sitter-${grammar}.wasm`)));
+      const parser = new Parser();
+      parser.setLanguage(language);
+      return parser;
+    });
+    parsers.set(grammar, loading);
+  }
   return loading;
 }
 
@@ -76,6 +76,7 @@ export function parseToTree(parser: Parser, text: string): SNode {
         missing,
         children: [],
         parent,
+        walked: null,
       };
     };
     const root = make(null);
@@ -125,11 +126,13 @@ export function fields(node: SNode, name: string): SNode[] {
   return node.children.filter((c) => c.field === name);
 }
 
-const walked = new WeakMap<SNode, SNode[]>();
-
-/** Every node in document order (an array, cached per node: rules walk the same trees many times). */
+/**
+ * Every node in document order (an array, cached per node: rules walk the same trees many times). The cache is a
+ * field of the node, not a WeakMap: a WeakMap's entries outlive scavenges, so every file's walks were promoted and
+ * piled up in the old generation until a full collection (decision 0208).
+ */
 export function walk(node: SNode): SNode[] {
-  const cached = walked.get(node);
+  const cached = node.walked;
   if (cached) return cached;
   const out: SNode[] = [];
   const stack: SNode[] = [node];
@@ -138,7 +141,7 @@ export function walk(node: SNode): SNode[] {
     out.push(n);
     for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
   }
-  walked.set(node, out);
+  node.walked = out;
   return out;
 }
 
