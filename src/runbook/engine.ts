@@ -64,12 +64,15 @@ function applies(rule: Rule, ctx: RuleContext): boolean {
 /** Findings about the file as a whole: their fingerprint must not depend on what happens to be on line 1. */
 const FILE_LEVEL = new Set(['ROB001', 'ROB002', 'META001']);
 
-export function fingerprints(findings: Omit<Finding, 'fingerprint'>[], lines: string[]): string[] {
+export function fingerprints(
+  findings: Omit<Finding, 'fingerprint'>[],
+  line: (index: number) => string | undefined,
+): string[] {
   const seen = new Map<string, number>();
   return findings.map((f) => {
     const lineText = FILE_LEVEL.has(f.ruleId)
       ? '(file)'
-      : (lines[f.range.startLine - 1] ?? '').replace(/\s+/g, ' ').trim();
+      : (line(f.range.startLine - 1) ?? '').replace(/\s+/g, ' ').trim();
     const key = `${f.ruleId}\u0000${f.file}\u0000${lineText}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
@@ -77,6 +80,14 @@ export function fingerprints(findings: Omit<Finding, 'fingerprint'>[], lines: st
     // (one-shot crypto.hash: a Hash object per finding cost ~20 µs)
     return hash('sha256', `${key}\u0000${n}`, 'buffer').toString('hex', 0, 16);
   });
+}
+
+/** Line `index` (0-based) without its newline, as `text.split('\n')[index]` would give it. */
+export function lineAt(text: string, lineStarts: readonly number[], index: number): string | undefined {
+  const start = lineStarts[index];
+  if (start === undefined) return undefined;
+  const next = lineStarts[index + 1];
+  return text.slice(start, next === undefined ? text.length : next - 1);
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -141,7 +152,8 @@ export async function lintText(
     return finding;
   });
   partial.sort(compareFindings);
-  const prints = fingerprints(partial, text.split('\n'));
+  // only the lines that have findings, not the whole file split
+  const prints = fingerprints(partial, (i) => lineAt(text, ctx.lineStarts, i));
   for (let i = 0; i < partial.length; i++) partial[i]!.fingerprint = prints[i]!;
   return { file, findings: dedupe(partial), context: ctx };
 }

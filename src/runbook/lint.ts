@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fromFsError, inputMissing } from '../core/errors';
 import { writeFileAtomic } from '../core/fs';
 import { lineStartsOf } from './analyze';
-import { compareFindings, directivesFor, fingerprints, lintText, rangeOf } from './engine';
+import { compareFindings, directivesFor, fingerprints, lineAt, lintText, rangeOf } from './engine';
 import { fixText, unifiedDiff } from './fix';
 import { boundYoungGeneration, heapGuard } from './gc';
 import type { Selection } from './selection';
@@ -213,7 +213,7 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
   // runs of a few files never collect; large ones stay near their live set (decision 0207)
   const large = targets.length >= 100;
   if (large) boundYoungGeneration();
-  const tick = large ? heapGuard(25, GC_SLACK_MB) : () => {};
+  const tick = large ? heapGuard(100, GC_SLACK_MB) : () => {};
   for (const t of targets) {
     tick();
     const original = await t.text();
@@ -355,8 +355,7 @@ function mergeShellcheck(
     extra.push(finding);
   }
   if (extra.length === 0) return ours;
-  const lines = l.sc.text.split('\n');
-  const prints = fingerprints(extra, lines);
+  const prints = fingerprints(extra, (i) => lineAt(l.sc.text, ctx.lineStarts, i));
   // fingerprints count occurrences per (rule, line text): ShellCheck ids never collide with ours
   const merged = [...ours, ...extra.map((f, i) => ({ ...f, fingerprint: prints[i]! }) as Finding)];
   return merged.sort(compareFindings);

@@ -48,6 +48,9 @@ export function loadParser(grammar: 'bash' | 'python'): Promise<Parser> {
   return loading;
 }
 
+/** The children of every leaf: one frozen array instead of one per node (half the nodes are leaves). */
+const LEAF: SNode[] = Object.freeze([]) as unknown as SNode[];
+
 /**
  * Parses and copies the tree. web-tree-sitter reports offsets in UTF-16 code units for JavaScript strings, which is
  * what String#slice uses.
@@ -74,7 +77,7 @@ export function parseToTree(parser: Parser, text: string): SNode {
         end: cursor.endIndex,
         named: typeId === 65535 || namedById[typeId] === true || missing,
         missing,
-        children: [],
+        children: LEAF,
         parent,
         walked: null,
       };
@@ -85,7 +88,8 @@ export function parseToTree(parser: Parser, text: string): SNode {
     if (cursor.gotoFirstChild()) {
       copy: for (;;) {
         const node = make(current);
-        current.children.push(node);
+        if (current.children === LEAF) current.children = [node];
+        else current.children.push(node);
         if (cursor.gotoFirstChild()) {
           current = node;
           continue;
