@@ -2,7 +2,7 @@
 import { paramEnvName, readManifest } from './manifest';
 import { buildPyModel } from './python/model';
 import { buildShellModel } from './shell/model';
-import { loadParsers, parseToTree } from './syntax';
+import { loadParser, parseToTree } from './syntax';
 import type { Language, LintSettings, RuleContext } from './types';
 
 export function shebangOf(text: string): string | null {
@@ -52,7 +52,6 @@ export async function analyze(
   sidecar: string | null,
   settings: LintSettings,
 ): Promise<RuleContext> {
-  const parsers = await loadParsers();
   const shebang = shebangOf(text);
   const language = languageOf(file, shebang, settings);
   const { manifest, span, problems } = readManifest(text, sidecar);
@@ -64,10 +63,10 @@ export async function analyze(
   let shell = null;
   let python = null;
   if (language === 'bash' || language === 'sh') {
-    tree = parseToTree(parsers.bash, text);
+    tree = parseToTree(await loadParser('bash'), text);
     shell = buildShellModel(tree, text, isTaintSource);
   } else if (language === 'python') {
-    tree = parseToTree(parsers.python, text);
+    tree = parseToTree(await loadParser('python'), text);
     python = buildPyModel(tree, text, isTaintSource);
   }
   return {

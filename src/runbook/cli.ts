@@ -8,7 +8,6 @@ import { configError, fromFsError, isNeptuneError, usageError } from '../core/er
 import { openAtomicWriter, writeFileAtomic } from '../core/fs';
 import type { Output } from '../core/output';
 import { type LintConfig, loadConfig } from './config';
-import { heapGuard } from './gc';
 import { baselineText, failsOn, type LintReport, lintRun, parseBaseline } from './lint';
 import { durationSeconds } from './manifest';
 import { PROFILE_NAMES, profile as profileOf } from './profiles';
@@ -295,13 +294,11 @@ const STREAMED: Record<string, (input: ReportInput) => Iterable<string>> = {
 
 /** Joins small pieces into writes of about 64 KiB. */
 function* batched(chunks: Iterable<string>): Generator<string> {
-  // a large report's pieces are garbage as soon as they are written: collect them (decision 0207)
-  const tick = heapGuard(1, 32);
+  // (a written piece is garbage at once and dies young: no full collections here, decision 0208)
   let buffer = '';
   for (const chunk of chunks) {
     buffer += chunk;
     if (buffer.length >= 65536) {
-      tick();
       yield buffer;
       buffer = '';
     }

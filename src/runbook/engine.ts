@@ -17,6 +17,12 @@ export interface EngineOptions {
   severity?: Readonly<Record<string, Severity>>;
   /** Production: a suppression without a reason does not count. */
   requireReason?: boolean;
+  /**
+   * One string per distinct message for a whole run (lintRun passes one): a run holds every finding until the
+   * report, and most messages repeat across files, while a built message is a chain of pieces that can keep its
+   * file's text alive (decision 0208).
+   */
+  messages?: Map<string, string>;
 }
 
 export interface FileResult {
@@ -58,12 +64,15 @@ function applies(rule: Rule, ctx: RuleContext): boolean {
 /** Findings about the file as a whole: their fingerprint must not depend on what happens to be on line 1. */
 const FILE_LEVEL = new Set(['ROB001', 'ROB002', 'META001']);
 
-export function fingerprints(findings: Omit<Finding, 'fingerprint'>[], lines: string[]): string[] {
+export function fingerprints(
+  findings: Omit<Finding, 'fingerprint'>[],
+  line: (index: number) => string | undefined,
+): string[] {
   const seen = new Map<string, number>();
   return findings.map((f) => {
     const lineText = FILE_LEVEL.has(f.ruleId)
       ? '(file)'
-      : (lines[f.range.startLine - 1] ?? '').replace(/\s+/g, ' ').trim();
+      : (line(f.range.startLine - 1) ?? '').replace(/\s+/g, ' ').trim();
     const key = `${f.ruleId}\u0000${f.file}\u0000${lineText}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
@@ -71,6 +80,14 @@ export function fingerprints(findings: Omit<Finding, 'fingerprint'>[], lines: st
     // (one-shot crypto.hash: a Hash object per finding cost ~20 µs)
     return hash('sha256', `${key}\u0000${n}`, 'buffer').toString('hex', 0, 16);
   });
+}
+
+/** Line `index` (0-based) without its newline, as `text.split('\n')[index]` would give it. */
+export function lineAt(text: string, lineStarts: readonly number[], index: number): string | undefined {
+  const start = lineStarts[index];
+  if (start === undefined) return undefined;
+  const next = lineStarts[index + 1];
+  return text.slice(start, next === undefined ? text.length : next - 1);
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -96,37 +113,49 @@ export async function lintText(
     for (const f of rule.check(ctx)) raw.push({ rule, f });
   }
   const directives = parseDirectives(text, commentSpans(ctx), ctx.tree);
+  const messages = options.messages;
   const partial = raw.map(({ rule, f }) => {
-    const finding: Omit<Finding, 'fingerprint'> = {
-      ruleId: rule.id,
-      ruleName: rule.name,
-      severity: options.severity?.[rule.id] ?? f.severity ?? rule.severity,
-      message: f.message,
-      file,
-      range: rangeOf(ctx.lineStarts, f.start, f.end),
-      source: 'neptune',
-      ...(f.fix ? { fix: f.fix } : {}),
-    };
+    let message = f.message;
     const directive = directives.find(
       (d) => d.ids.has(rule.id) && f.start >= d.scope.start && f.start <= d.scope.end,
     );
+    let suppression: Finding['suppression'];
     if (directive) {
       if (options.requireReason && !directive.reason) {
-        finding.message += ' (its suppression is ignored: the production profile requires "reason: …")';
+        message += ' (its suppression is ignored: the production profile requires "reason: …")';
       } else {
         directive.used = true;
-        finding.suppression = {
+        suppression = {
           kind: 'inSource',
           ...(directive.reason ? { justification: directive.reason } : {}),
         };
       }
     }
+    if (messages) {
+      const known = messages.get(message);
+      if (known === undefined) messages.set(message, message);
+      else message = known;
+    }
+    // the final shape at once (fingerprint filled in below): the run keeps these until the report
+    const finding: Finding = {
+      ruleId: rule.id,
+      ruleName: rule.name,
+      severity: options.severity?.[rule.id] ?? f.severity ?? rule.severity,
+      message,
+      file,
+      range: rangeOf(ctx.lineStarts, f.start, f.end),
+      source: 'neptune',
+      ...(f.fix ? { fix: f.fix } : {}),
+      ...(suppression ? { suppression } : {}),
+      fingerprint: '',
+    };
     return finding;
   });
-  partial.sort((a, b) => compareFindings(a as Finding, b as Finding));
-  const prints = fingerprints(partial, text.split('\n'));
-  const findings = partial.map((f, i) => ({ ...f, fingerprint: prints[i]! }) as Finding);
-  return { file, findings: dedupe(findings), context: ctx };
+  partial.sort(compareFindings);
+  // only the lines that have findings, not the whole file split
+  const prints = fingerprints(partial, (i) => lineAt(text, ctx.lineStarts, i));
+  for (let i = 0; i < partial.length; i++) partial[i]!.fingerprint = prints[i]!;
+  return { file, findings: dedupe(partial), context: ctx };
 }
 
 /** One finding per rule and position. */

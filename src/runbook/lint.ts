@@ -8,12 +8,14 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fromFsError, inputMissing } from '../core/errors';
 import { writeFileAtomic } from '../core/fs';
-import { compareFindings, directivesFor, fingerprints, lintText, rangeOf } from './engine';
+import { lineStartsOf } from './analyze';
+import { compareFindings, directivesFor, fingerprints, lineAt, lintText, rangeOf } from './engine';
 import { fixText, unifiedDiff } from './fix';
-import { heapGuard } from './gc';
+import { boundYoungGeneration, heapGuard } from './gc';
 import type { Selection } from './selection';
 import { type ScComment, type ScInput, scSeverity, shellcheckFiles } from './shellcheck';
-import { type Finding, type LintSettings, type RuleContext, SEVERITY_RANK, type Severity } from './types';
+import type { Directive } from './suppress';
+import { type Finding, type Language, type LintSettings, SEVERITY_RANK, type Severity } from './types';
 
 export interface LintIo {
   readFile(file: string): Promise<string>;
@@ -144,13 +146,26 @@ async function readSidecar(file: string, io: LintIo, sidecars: Set<string>): Pro
   }
 }
 
+/**
+ * What a run keeps of a linted file until the report (decision 0208): its findings, and its text only when a code
+ * frame or ShellCheck needs it. The tree, the models and the rules' working data are dropped file by file.
+ */
 interface Linted {
   display: string;
   abs: string | null;
-  text: string;
+  text: string | null;
   changed: boolean;
   findings: Finding[];
-  context: RuleContext;
+  /** What the ShellCheck merge reads, kept only when ShellCheck runs. */
+  sc: ScContext | null;
+}
+
+interface ScContext {
+  text: string;
+  language: Language;
+  shebang: string | null;
+  shell: LintSettings['shell'];
+  directives: Directive[];
 }
 
 export async function lintRun(options: LintRunOptions): Promise<LintReport> {
@@ -161,6 +176,7 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
     rules: sel.rules,
     severity: sel.severity,
     requireReason: sel.requireReason,
+    messages: new Map<string, string>(),
   };
   const targets: { display: string; abs: string | null; text: () => Promise<string> }[] = [];
   const diskPaths = options.paths.filter((p) => p !== '-');
@@ -195,7 +211,9 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
   const diffs: { file: string; diff: string }[] = [];
   const fixed: string[] = [];
   // runs of a few files never collect; large ones stay near their live set (decision 0207)
-  const tick = targets.length >= 100 ? heapGuard(25, GC_SLACK_MB) : () => {};
+  const large = targets.length >= 100;
+  if (large) boundYoungGeneration();
+  const tick = large ? heapGuard(100, GC_SLACK_MB) : () => {};
   for (const t of targets) {
     tick();
     const original = await t.text();
@@ -220,15 +238,25 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
         }
       }
     }
+    const ctx = result.context;
+    const shellFile = ctx.language === 'bash' || ctx.language === 'sh';
     linted.push({
       display: t.display,
       abs: t.abs,
-      text,
+      text: result.findings.length > 0 || (options.shellcheck && shellFile) ? text : null,
       changed: text !== original,
       findings: result.findings,
-      // the tree and models are large: keep them only for the ShellCheck merge
-      // (10,000 files are held until the report is sorted: keep what the ShellCheck merge reads, nothing more)
-      context: options.shellcheck ? result.context : slimContext(result.context),
+      sc:
+        options.shellcheck && shellFile
+          ? {
+              text,
+              language: ctx.language,
+              shebang: ctx.shebang,
+              shell: ctx.settings.shell,
+              // fresh directives, as the merge always read them (lintText marks the ones it used)
+              directives: directivesFor(ctx),
+            }
+          : null,
     });
   }
 
@@ -245,25 +273,8 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
   }
   all.sort(compareFindings);
   const sources = new Map<string, string>();
-  for (const l of linted) if (l.findings.length > 0) sources.set(l.display, l.text);
+  for (const l of linted) if (l.findings.length > 0 && l.text !== null) sources.set(l.display, l.text);
   return { files: linted.map((l) => l.display).sort(), findings: all, diffs, fixed, sources };
-}
-
-function slimContext(ctx: RuleContext): RuleContext {
-  return {
-    file: ctx.file,
-    text: ctx.text,
-    language: ctx.language,
-    shebang: ctx.shebang,
-    manifest: null,
-    manifestSpan: null,
-    manifestProblems: [],
-    tree: null,
-    shell: null,
-    python: null,
-    settings: ctx.settings,
-    lineStarts: [],
-  };
 }
 
 async function addShellcheck(
@@ -273,13 +284,13 @@ async function addShellcheck(
   sel: Selection,
   dryRun: boolean,
 ): Promise<void> {
-  const shellFiles = linted.filter((l) => l.context.language === 'bash' || l.context.language === 'sh');
+  const shellFiles = linted.filter((l): l is Linted & { sc: ScContext } => l.sc !== null);
   const inputs: ScInput[] = shellFiles.map((l) => ({
     key: l.display,
     // a fixed file was rewritten on disk; with --fix-dry-run the text exists only in memory
     diskPath: l.abs && !(l.changed && dryRun) ? l.abs : null,
-    text: l.text,
-    dialect: l.context.shebang === null ? l.context.settings.shell : null,
+    text: l.sc.text,
+    dialect: l.sc.shebang === null ? l.sc.shell : null,
   }));
   const results = await shellcheckFiles(bin, inputs, floor);
   for (const l of shellFiles) {
@@ -290,10 +301,15 @@ async function addShellcheck(
 }
 
 /** Maps ShellCheck comments into findings: SC1xxx fold into ROB004, duplicates of our findings are dropped. */
-function mergeShellcheck(l: Linted, comments: ScComment[], sel: Selection, floor: Severity): Finding[] {
-  const ctx = l.context;
+function mergeShellcheck(
+  l: Linted & { sc: ScContext },
+  comments: ScComment[],
+  sel: Selection,
+  floor: Severity,
+): Finding[] {
+  const ctx = { lineStarts: lineStartsOf(l.sc.text) };
   const ours = l.findings;
-  const directives = directivesFor(ctx);
+  const directives = l.sc.directives;
   const extra: Omit<Finding, 'fingerprint'>[] = [];
   const hasParseError = ours.some((f) => f.ruleId === 'ROB004');
   for (const c of comments) {
@@ -339,8 +355,7 @@ function mergeShellcheck(l: Linted, comments: ScComment[], sel: Selection, floor
     extra.push(finding);
   }
   if (extra.length === 0) return ours;
-  const lines = l.text.split('\n');
-  const prints = fingerprints(extra, lines);
+  const prints = fingerprints(extra, (i) => lineAt(l.sc.text, ctx.lineStarts, i));
   // fingerprints count occurrences per (rule, line text): ShellCheck ids never collide with ours
   const merged = [...ours, ...extra.map((f, i) => ({ ...f, fingerprint: prints[i]! }) as Finding)];
   return merged.sort(compareFindings);

@@ -22,31 +22,34 @@ export interface SNode {
   missing: boolean;
   children: SNode[];
   parent: SNode | null;
+  /** walk()'s result, cached on the node (see walk). */
+  walked?: SNode[] | null;
 }
 
-interface Parsers {
-  bash: Parser;
-  python: Parser;
-}
+let runtime: Promise<void> | null = null;
+const parsers = new Map<'bash' | 'python', Promise<Parser>>();
 
-let loading: Promise<Parsers> | null = null;
-
-/** Loads the grammars once per process. */
-export function loadParsers(): Promise<Parsers> {
-  loading ??= (async () => {
-    await Parser.init({ wasmBinary: new Uint8Array(readAsset('web-tree-sitter.wasm')) });
-    const [bashLang, pyLang] = await Promise.all([
-      Language.load(new Uint8Array(readAsset('tree-sitter-bash.wasm'))),
-      Language.load(new Uint8Array(readAsset('tree-sitter-python.wasm'))),
-    ]);
-    const bash = new Parser();
-    bash.setLanguage(bashLang);
-    const python = new Parser();
-    python.setLanguage(pyLang);
-    return { bash, python };
-  })();
+/**
+ * The parser of one grammar, loaded once per process and only when a file needs it: a run of shell runbooks never
+ * compiles the Python grammar.
+ */
+export function loadParser(grammar: 'bash' | 'python'): Promise<Parser> {
+  let loading = parsers.get(grammar);
+  if (!loading) {
+    runtime ??= Parser.init({ wasmBinary: new Uint8Array(readAsset('web-tree-sitter.wasm')) });
+    loading = runtime.then(async () => {
+      const language = await Language.load(new Uint8Array(readAsset(`tree-sitter-${grammar}.wasm`)));
+      const parser = new Parser();
+      parser.setLanguage(language);
+      return parser;
+    });
+    parsers.set(grammar, loading);
+  }
   return loading;
 }
+
+/** The children of every leaf: one frozen array instead of one per node (half the nodes are leaves). */
+const LEAF: SNode[] = Object.freeze([]) as unknown as SNode[];
 
 /**
  * Parses and copies the tree. web-tree-sitter reports offsets in UTF-16 code units for JavaScript strings, which is
@@ -74,8 +77,9 @@ export function parseToTree(parser: Parser, text: string): SNode {
         end: cursor.endIndex,
         named: typeId === 65535 || namedById[typeId] === true || missing,
         missing,
-        children: [],
+        children: LEAF,
         parent,
+        walked: null,
       };
     };
     const root = make(null);
@@ -84,7 +88,8 @@ export function parseToTree(parser: Parser, text: string): SNode {
     if (cursor.gotoFirstChild()) {
       copy: for (;;) {
         const node = make(current);
-        current.children.push(node);
+        if (current.children === LEAF) current.children = [node];
+        else current.children.push(node);
         if (cursor.gotoFirstChild()) {
           current = node;
           continue;
@@ -125,11 +130,13 @@ export function fields(node: SNode, name: string): SNode[] {
   return node.children.filter((c) => c.field === name);
 }
 
-const walked = new WeakMap<SNode, SNode[]>();
-
-/** Every node in document order (an array, cached per node: rules walk the same trees many times). */
+/**
+ * Every node in document order (an array, cached per node: rules walk the same trees many times). The cache is a
+ * field of the node, not a WeakMap: a WeakMap's entries outlive scavenges, so every file's walks were promoted and
+ * piled up in the old generation until a full collection (decision 0208).
+ */
 export function walk(node: SNode): SNode[] {
-  const cached = walked.get(node);
+  const cached = node.walked;
   if (cached) return cached;
   const out: SNode[] = [];
   const stack: SNode[] = [node];
@@ -138,7 +145,7 @@ export function walk(node: SNode): SNode[] {
     out.push(n);
     for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
   }
-  walked.set(node, out);
+  node.walked = out;
   return out;
 }
 

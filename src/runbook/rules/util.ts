@@ -87,14 +87,16 @@ export function entropy(s: string): number {
 }
 
 /** Offsets of code (not comments) in a file: the comment nodes of the tree, or `#` comments for other files. */
-const commentCache = new WeakMap<RuleContext, { start: number; end: number }[]>();
+// The last file's spans only (a rule and the engine ask for the same file in turn): a WeakMap's entries outlived
+// scavenges and promoted every file's context into the old generation (decision 0208).
+let cachedFor: RuleContext | null = null;
+let cachedSpans: { start: number; end: number }[] = [];
 
 export function commentSpans(ctx: RuleContext): { start: number; end: number }[] {
-  const cached = commentCache.get(ctx);
-  if (cached) return cached;
-  const spans = computeCommentSpans(ctx);
-  commentCache.set(ctx, spans);
-  return spans;
+  if (cachedFor === ctx) return cachedSpans;
+  cachedSpans = computeCommentSpans(ctx);
+  cachedFor = ctx;
+  return cachedSpans;
 }
 
 function computeCommentSpans(ctx: RuleContext): { start: number; end: number }[] {
