@@ -17,7 +17,7 @@
  */
 import os from 'node:os';
 import type { AssignMessage, IntervalHints, PollMessage } from '../api/agent-protocol';
-import { DEFAULT_INTERVAL_HINTS } from '../api/agent-protocol';
+import { DEFAULT_INTERVAL_HINTS } from '../api/agent-wire';
 import { configError } from '../core/errors';
 import { ActionRunner } from './actions';
 import { prepareAssignment, type TrustCheck } from './assignment';
