@@ -84,6 +84,7 @@ export function parseAgentStart(
 export async function runAgentStart(flags: AgentStartFlags, options: { version: string }): Promise<number> {
   const { loadAgentConfig } = await import('./config');
   const { jsonLogger, startDaemon } = await import('./daemon');
+  const { leanRuntime } = await import('./memory');
   const loaded = await loadAgentConfig({
     flags: {
       stateDir: flags['state-dir'],
@@ -102,11 +103,13 @@ export async function runAgentStart(flags: AgentStartFlags, options: { version: 
   for (const note of loaded.notes) log.warn(note);
   // The CLI's SIGINT handler exits at once (src/main.ts); the agent drains on SIGINT as on SIGTERM instead.
   process.removeAllListeners('SIGINT');
+  const runtime = leanRuntime();
   const daemon = await startDaemon({
     settings: loaded.settings,
     version: options.version,
     log,
     handleSignals: true,
+    onIdle: () => runtime.idle(),
   });
   return daemon.done;
 }
