@@ -20,7 +20,8 @@ function anonMiB(pid: number): number {
   return Number(/RssAnon:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 }
 
-describe('agent start: the agent bundle and the oclif command', { timeout: T }, () => {
+// 22 argv, each twice: a few minutes on a loaded 2-core machine running the executable.
+describe('agent start: the agent bundle and the oclif command', { timeout: 4 * T }, () => {
   it('give the same stdout, stderr and exit code for the same argv', async () => {
     const state = path.join(work, 'not-enrolled');
     const badYaml = path.join(work, 'bad.yaml');
@@ -58,9 +59,10 @@ describe('agent start: the agent bundle and the oclif command', { timeout: T }, 
     ];
     for (const { args, env } of table) {
       const base = { NEPTUNE_AGENT_CONFIG: noConfig, ...env };
-      const home = tempHome();
-      const fast = await runCli(['agent', 'start', ...args], { env: base, home });
-      const oclif = await runCli(['agent', 'start', ...args], { env: { ...base, ...OCLIF }, home });
+      const [fast, oclif] = await Promise.all([
+        runCli(['agent', 'start', ...args], { env: base }),
+        runCli(['agent', 'start', ...args], { env: { ...base, ...OCLIF } }),
+      ]);
       // A --debug stack names different bundles; the lines a user reads must match.
       const shown = (stderr: string) => (args.includes('--debug') ? stderr.split('\n').slice(0, 2) : stderr);
       expect({ args, env, code: fast.code, stdout: fast.stdout, stderr: shown(fast.stderr) }).toEqual({
