@@ -45,7 +45,7 @@ export class NodeHttpClient extends BaseHttpClient {
         HTTPS_PROXY: env.HTTPS_PROXY ?? env.https_proxy,
         NO_PROXY: env.NO_PROXY ?? env.no_proxy,
       },
-    } as https.AgentOptions);
+    });
   }
 
   protected async send(
