@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Builds the CLI.
-//   node scripts/build.mjs         dist/neptune.cjs, the launcher that bin/neptune runs (src/launch.ts), and
-//                                  dist/cli.cjs, the full CLI it loads (src/main.ts): CommonJS bundles (`npm run bundle`)
+//   node scripts/build.mjs         dist/neptune.cjs, the launcher that bin/neptune runs (src/launch.ts), dist/cli.cjs,
+//                                  the full CLI it loads (src/main.ts), and dist/agent.cjs, what it loads for
+//                                  `agent start` (src/agent/main.ts): CommonJS bundles (`npm run bundle`)
 //   node scripts/build.mjs --sea   and dist/neptune: the single executable (Node SEA in the pinned Node binary), the
-//                                  launcher as its main script, the full CLI and its V8 code cache as assets
+//                                  launcher as its main script, the other bundles and their V8 code caches as assets
 // docs/decisions/0002-single-executable.md says why SEA and not pkg.
 import { execFileSync } from 'node:child_process';
 import {
@@ -36,13 +37,18 @@ export const NATIVE_ADDONS = {
 // recompiles the 1.3 MB bash grammar at ~500 MB and seconds of CPU for no gain (decision 0201).
 const EXEC_ARGV = ['--liftoff-only'];
 
-/** The CommonJS wrapper the launcher compiles dist/cli.cjs in (src/launch.ts, wrapCommonJs: the same text). */
+/** The CommonJS wrapper the launcher compiles bundles in (src/launch.ts, wrapCommonJs: the same text). */
 const wrapCommonJs = (source) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 
 const BUNDLES = [
   { entry: 'src/launch.ts', out: 'neptune.cjs' },
   { entry: 'src/main.ts', out: 'cli.cjs' },
+  // `agent start` without oclif, fastify, undici…: the daemon's memory (decision 0505).
+  { entry: 'src/agent/main.ts', out: 'agent.cjs' },
 ];
+
+/** The bundles the launcher loads (src/launch.ts, loadBundle): SEA assets, each with its V8 code cache. */
+const LOADED = ['cli.cjs', 'agent.cjs'];
 
 async function bundle() {
   mkdirSync(dist, { recursive: true });
@@ -117,15 +123,19 @@ function sea() {
     const main = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).main;
     assets[name] = path.join(dir, main);
   }
-  // The full CLI's code cache, made by the same V8 under the same flags as the executable's (else V8 rejects it).
-  const cache = path.join(dist, 'cli.cjs.cache');
+  // The loaded bundles' code caches, made by the same V8 under the same flags as the executable's (else V8
+  // rejects them).
   const produce = `const fs = require('node:fs'), vm = require('node:vm');
-    const source = fs.readFileSync(${JSON.stringify(path.join(dist, 'cli.cjs'))}, 'utf8');
-    const script = new vm.Script((${wrapCommonJs.toString()})(source), { filename: 'cli.cjs' });
-    fs.writeFileSync(${JSON.stringify(cache)}, script.createCachedData());`;
+    for (const [file, cache] of ${JSON.stringify(LOADED.map((name) => [path.join(dist, name), path.join(dist, `${name}.cache`)]))}) {
+      const source = fs.readFileSync(file, 'utf8');
+      const script = new vm.Script((${wrapCommonJs.toString()})(source), { filename: file });
+      fs.writeFileSync(cache, script.createCachedData());
+    }`;
   execFileSync(node, [...EXEC_ARGV, '-e', produce], { stdio: 'inherit' });
-  assets['cli.cjs'] = path.join(dist, 'cli.cjs');
-  assets['cli.cjs.cache'] = cache;
+  for (const name of LOADED) {
+    assets[name] = path.join(dist, name);
+    assets[`${name}.cache`] = path.join(dist, `${name}.cache`);
+  }
   const config = {
     main: path.join(dist, 'neptune.cjs'),
     output: path.join(dist, 'neptune.blob'),

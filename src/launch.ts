@@ -1,9 +1,10 @@
 /**
  * The program's entry (dist/neptune.cjs, and the main script of the single executable). It answers what needs
- * neither oclif nor most of the code (`--version`, a plain `neptune allowlist …` on the embedded snapshot) and
- * loads the full CLI (src/main.ts) for everything else, so that those runs pay only for Node's own start-up
- * (docs/decisions/0104-launcher.md). In the executable the full CLI is the SEA asset `cli.cjs`, compiled with the
- * V8 code cache built beside it (`cli.cjs.cache`); from a checkout it is dist/cli.cjs.
+ * neither oclif nor most of the code (`--version`, a plain `neptune allowlist …` on the embedded snapshot), hands
+ * `agent start` to the agent bundle (src/agent/main.ts, decision 0505), and loads the full CLI (src/main.ts) for
+ * everything else, so that those runs pay only for what they use (docs/decisions/0003-launcher.md). In the
+ * executable each bundle is a SEA asset (`cli.cjs`, `agent.cjs`) compiled with the V8 code cache built beside it
+ * (`NAME.cache`); from a checkout they are dist/cli.cjs and dist/agent.cjs.
  */
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,6 +16,11 @@ import { versionString } from './core/version';
 
 interface Cli {
   start(argv: string[]): void;
+}
+
+/** The agent bundle (src/agent/main.ts): true when it took the run. */
+interface AgentMain {
+  start(argv: string[]): boolean;
 }
 
 /** The text of a run the launcher answers itself, or undefined. */
@@ -29,23 +35,36 @@ function wrapCommonJs(source: string): string {
   return `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 }
 
-function loadCli(argv: string[]): Cli {
+/**
+ * One of the bundles beside the launcher (dist/cli.cjs, dist/agent.cjs). In the executable it is the SEA asset of
+ * that name, compiled with the V8 code cache the build made for it (`NAME.cache`).
+ */
+function loadBundle<T>(name: string, argv: string[]): T {
   const require = createRequire(isSea() ? process.execPath : __filename);
-  if (!isSea()) return require(path.join(__dirname, 'cli.cjs')) as Cli;
+  if (!isSea()) return require(path.join(__dirname, name)) as T;
   const sea = require('node:sea') as typeof import('node:sea');
-  const filename = path.join(path.dirname(process.execPath), 'cli.cjs');
-  // The build makes cli.cjs pure ASCII (scripts/build.mjs): read as Latin-1 it is a one-byte string, made fast.
-  const source = Buffer.from(sea.getRawAsset('cli.cjs') as ArrayBuffer).toString('latin1');
+  const filename = path.join(path.dirname(process.execPath), name);
+  // The build makes bundles pure ASCII (scripts/build.mjs): read as Latin-1 each is a one-byte string, made fast.
+  const source = Buffer.from(sea.getRawAsset(name) as ArrayBuffer).toString('latin1');
   const script = new vm.Script(wrapCommonJs(source), {
     filename,
-    cachedData: Buffer.from(sea.getRawAsset('cli.cjs.cache') as ArrayBuffer),
+    cachedData: Buffer.from(sea.getRawAsset(`${name}.cache`) as ArrayBuffer),
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   if (script.cachedDataRejected && argv.includes('--debug'))
-    process.stderr.write('debug: V8 rejected the code cache of cli.cjs (built by another Node or flags?)\n');
-  const module = { exports: {} as Cli };
+    process.stderr.write(`debug: V8 rejected the code cache of ${name} (built by another Node or flags?)\n`);
+  const module = { exports: {} as T };
   script.runInThisContext()(module.exports, require, module, filename, path.dirname(filename));
   return module.exports;
+}
+
+/**
+ * `agent start` runs for months: its own bundle keeps the daemon's memory to what it uses (decision 0505). The
+ * bundle declines argv it does not fully understand (help, mistakes), which the full CLI then answers.
+ */
+function startAgent(argv: string[]): boolean {
+  if (argv[0] !== 'agent' || argv[1] !== 'start' || process.env.NEPTUNE_NO_FAST_PATH === '1') return false;
+  return loadBundle<AgentMain>('agent.cjs', argv).start(argv.slice(2));
 }
 
 /** Writes all of `text` to stdout; false when stdout is a closed pipe (`| head`), which ends the run quietly. */
@@ -70,5 +89,5 @@ function writeStdout(text: string): boolean {
 
 const argv = process.argv.slice(2);
 const text = answer(argv);
-if (text === undefined) loadCli(argv).start(argv);
-else writeStdout(text);
+if (text !== undefined) writeStdout(text);
+else if (!startAgent(argv)) loadBundle<Cli>('cli.cjs', argv).start(argv);

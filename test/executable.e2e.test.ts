@@ -34,6 +34,13 @@ describe('the single executable (dist/neptune)', () => {
     const debug = run(['--debug', '--help']);
     expect(debug.status).toBe(0);
     expect(debug.stderr).not.toContain('rejected the code cache');
+    // So is the agent bundle (decision 0505): a host that is not enrolled is exit 78, and the cache was accepted.
+    const agent = run(['agent', 'start', '--debug', '--state-dir', path.join(home, 'state')], {
+      NEPTUNE_AGENT_CONFIG: path.join(home, 'none.yaml'),
+    });
+    expect(agent.status).toBe(78);
+    expect(agent.stderr).toMatch(/^error: this host is not enrolled\n/);
+    expect(agent.stderr).not.toContain('rejected the code cache');
   });
 
   it('needs no file beside it: a lone copy runs', () => {

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { HttpClient } from '../../src/core/http';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const bin = path.join(root, 'bin', 'neptune');
+// NEPTUNE_BIN=dist/neptune: the built executable (what a host runs), as in npm run test:exe.
+const bin = path.resolve(root, process.env.NEPTUNE_BIN ?? path.join('bin', 'neptune'));
 export const ms = () => Number(process.hrtime.bigint()) / 1e6;
 const wallMs = () => performance.timeOrigin + performance.now();
 export const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
@@ -22,11 +23,14 @@ export const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 };
 
-/** VmRSS and VmHWM (peak) of a process, from /proc. */
-export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
+/**
+ * VmRSS and VmHWM (peak) of a process, from /proc, and the RSS split: anonymous pages (heaps, what the process
+ * made) and file pages (the binary and libraries mapped, shared with other processes running them).
+ */
+export function memoryOf(pid: number): { rssMiB: number; peakMiB: number; anonMiB: number; fileMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]) / 1024;
-  return { rssMiB: kb('VmRSS'), peakMiB: kb('VmHWM') };
+  return { rssMiB: kb('VmRSS'), peakMiB: kb('VmHWM'), anonMiB: kb('RssAnon'), fileMiB: kb('RssFile') };
 }
 
 export interface BenchServer {

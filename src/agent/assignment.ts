@@ -12,9 +12,9 @@
  *
  * A refusal maps to an ack `reject` with its reason; the action id is not claimed.
  */
-import { Value } from 'typebox/value';
-import { ActionAssignment, type RejectReason } from '../api/agent-protocol';
+import type { ActionAssignment, RejectReason } from '../api/agent-protocol';
 import type { Assignment } from './actions';
+import { assignmentProblem } from './contract';
 
 export const MAX_TIMEOUT_MS = 24 * 3_600_000;
 
@@ -51,15 +51,15 @@ export async function prepareAssignment(
   message: unknown,
   options: { checkTrust: TrustCheck; now?: Date; maxOutputCapBytes?: number },
 ): Promise<Prepared> {
-  if (!Value.Check(ActionAssignment, message)) {
-    const first = [...Value.Errors(ActionAssignment, message)][0];
+  const problem = assignmentProblem(message);
+  if (problem) {
     return {
       ok: false,
       rejectReason: 'bad_parameters',
-      message: `the assignment does not match the protocol${first ? ` (${first.instancePath || '/'}: ${first.message})` : ''}`,
+      message: `the assignment does not match the protocol (${problem})`,
     };
   }
-  const a = message;
+  const a = message as ActionAssignment;
   const now = options.now ?? new Date();
   if (Date.parse(a.notAfter) <= now.getTime()) {
     return { ok: false, rejectReason: 'expired', message: `the action expired at ${a.notAfter}` };

@@ -6,7 +6,7 @@
  * and reset on success, with no limit on the number of attempts (results are retried for as long as they are
  * spooled).
  */
-import { backoffDelay, parseRetryAfter } from '../core/http';
+import { backoffDelay, parseRetryAfter } from '../core/http-base';
 
 export const POLL_BACKOFF = { baseMs: 1000, capMs: 60_000 } as const;
 export const UPLOAD_BACKOFF = { baseMs: 1000, capMs: 5 * 60_000 } as const;

@@ -17,7 +17,7 @@
  */
 import os from 'node:os';
 import type { AssignMessage, IntervalHints, PollMessage } from '../api/agent-protocol';
-import { DEFAULT_INTERVAL_HINTS } from '../api/agent-protocol';
+import { DEFAULT_INTERVAL_HINTS } from '../api/agent-wire';
 import { configError } from '../core/errors';
 import { ActionRunner } from './actions';
 import { prepareAssignment, type TrustCheck } from './assignment';
@@ -156,6 +156,8 @@ export interface DaemonOptions {
   log: Logger;
   /** Listen for SIGTERM/SIGINT (the command does; tests may stop through `stop()`). */
   handleSignals?: boolean;
+  /** After each poll that brought nothing while nothing runs (the memory compaction of src/agent/memory.ts). */
+  onIdle?: () => void;
 }
 
 export interface Daemon {
@@ -416,6 +418,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
           cursor = Math.max(cursor, message.id);
           await handle(message);
         }
+        if (response.messages.length === 0 && runner.active.length === 0) options.onIdle?.();
       } catch (error) {
         parked = undefined;
         if (stopLoops.signal.aborted) break;

@@ -7,7 +7,7 @@
  * Nothing else of the agent's own environment is inherited except PATH and the locale: the agent's NEPTUNE_*
  * settings (an enrollment token among them) never reach a runbook.
  */
-import { ENV_NAME_PATTERN, MAX_ENV_VALUE_BYTES, MAX_ENV_VARS } from '../api/agent-protocol';
+import { ENV_NAME_PATTERN, MAX_ENV_VALUE_BYTES, MAX_ENV_VARS } from '../api/agent-wire';
 
 const ENV_NAME = new RegExp(ENV_NAME_PATTERN);
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -70,6 +70,8 @@ describe('host facts', () => {
       return res.end(req.url?.endsWith('instance-id') ? 'i-1\nEVIL: header' : 'eu-west-1');
     });
     expect(await awsFacts(url)).toBeNull();
+    const { url: flood } = await imds((_q, r) => r.end('x'.repeat(10_000)));
+    expect(await awsFacts(flood)).toBeNull();
   });
 
   it('collects facts that fit the enrollment schema', async () => {

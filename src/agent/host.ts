@@ -5,33 +5,57 @@
  * asked directly, never through HTTPS_PROXY. The original agent asked a third-party site for the public IP over
  * plain HTTP; this agent asks nobody but IMDS.
  */
+import http from 'node:http';
 import os from 'node:os';
-import { Agent, request } from 'undici';
 import type { CloudFacts, HostFacts } from '../api/agent-protocol';
 
 export const IMDS_URL = 'http://169.254.169.254';
 export const IMDS_LIMIT_MS = 1000;
+/** IMDS answers are a few bytes; anything longer is not IMDS. */
+const IMDS_MAX_BYTES = 4096;
+
+/** One IMDS request: status and text, or an error (the signal bounds the whole lookup). */
+function imdsRequest(
+  url: string,
+  options: { method?: string; headers: Record<string, string>; agent: http.Agent; signal: AbortSignal },
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { ...options, method: options.method ?? 'GET' }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+        if (text.length > IMDS_MAX_BYTES) response.destroy(new Error('IMDS answer too long'));
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
 
 export async function awsFacts(base = IMDS_URL, limitMs = IMDS_LIMIT_MS): Promise<CloudFacts | null> {
-  const dispatcher = new Agent({ connect: { timeout: limitMs } });
+  // Its own agent, never a proxy: IMDS is link-local.
+  const agent = new http.Agent({ keepAlive: true });
   const signal = AbortSignal.timeout(limitMs);
   try {
-    const tokenResponse = await request(`${base}/latest/api/token`, {
+    const tokenResponse = await imdsRequest(`${base}/latest/api/token`, {
       method: 'PUT',
       headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' },
-      dispatcher,
+      agent,
       signal,
     });
-    const token = await tokenResponse.body.text();
-    if (tokenResponse.statusCode !== 200 || !token) return null;
+    const token = tokenResponse.text;
+    if (tokenResponse.status !== 200 || !token) return null;
     const get = async (p: string) => {
-      const response = await request(`${base}/latest/meta-data/${p}`, {
+      const response = await imdsRequest(`${base}/latest/meta-data/${p}`, {
         headers: { 'x-aws-ec2-metadata-token': token },
-        dispatcher,
+        agent,
         signal,
       });
-      const text = (await response.body.text()).trim();
-      return response.statusCode === 200 && /^[A-Za-z0-9-]{1,64}$/.test(text) ? text : undefined;
+      const text = response.text.trim();
+      return response.status === 200 && /^[A-Za-z0-9-]{1,64}$/.test(text) ? text : undefined;
     };
     const [instanceId, region, availabilityZone] = await Promise.all([
       get('instance-id'),
@@ -43,7 +67,7 @@ export async function awsFacts(base = IMDS_URL, limitMs = IMDS_LIMIT_MS): Promis
   } catch {
     return null;
   } finally {
-    await dispatcher.destroy().catch(() => {});
+    agent.destroy();
   }
 }
 

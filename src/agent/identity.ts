@@ -12,13 +12,8 @@ import {
   sign,
 } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import {
-  type AgentPublicKey,
-  type AssertionClaims,
-  type AssertionHeader,
-  type FinishRecord,
-  MAX_ASSERTION_LIFETIME_SECONDS,
-} from '../api/agent-protocol';
+import type { AgentPublicKey, AssertionClaims, AssertionHeader, FinishRecord } from '../api/agent-protocol';
+import { MAX_ASSERTION_LIFETIME_SECONDS } from '../api/agent-wire';
 import { configError } from '../core/errors';
 import { canonicalize } from '../core/jcs';
 import { createExclusive } from './durable';

@@ -2,7 +2,7 @@
  * Action ids name files in the ledger and the spool: they are checked against the protocol's safe alphabet before
  * anything touches the disk, so a hostile id (`../../etc/passwd`) can never become a path.
  */
-import { ACTION_ID_PATTERN } from '../api/agent-protocol';
+import { ACTION_ID_PATTERN } from '../api/agent-wire';
 import { dataError } from '../core/errors';
 
 const ACTION_ID = new RegExp(ACTION_ID_PATTERN);

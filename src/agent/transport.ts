@@ -1,24 +1,23 @@
 /**
- * The agent's side of the wire: /agent/v1 over the one HTTP client (src/core/http.ts — TLS always verified, the
- * custom CA, HTTPS_PROXY/NO_PROXY). Retries are not the HTTP client's here: the daemon's loops retry with their own
+ * The agent's side of the wire: /agent/v1 over the shared HTTP client on its node:https engine (src/core/https.ts —
+ * TLS always verified, the custom CA, HTTPS_PROXY/NO_PROXY, keep-alive; no undici in the daemon). Retries are not the HTTP client's here: the daemon's loops retry with their own
  * full-jitter backoff, forever, so the client makes one attempt per call. Access tokens come from signed client
  * assertions and are renewed a minute before they expire, or at once after a 401.
  */
-import {
-  type AckRequest,
-  AGENT_API_PREFIX,
-  AGENT_ENDPOINTS,
-  CLIENT_ASSERTION_TYPE,
-  type EnrollRequest,
-  type EnrollResponse,
-  type FinishRecord,
-  type PollRequest,
-  type PollResponse,
-  type RenewResponse,
-  type TokenResponse,
+import type {
+  AckRequest,
+  EnrollRequest,
+  EnrollResponse,
+  FinishRecord,
+  PollRequest,
+  PollResponse,
+  RenewResponse,
+  TokenResponse,
 } from '../api/agent-protocol';
+import { AGENT_API_PREFIX, AGENT_ROUTES, CLIENT_ASSERTION_TYPE } from '../api/agent-wire';
 import { authError, NeptuneError, temporaryFailure, usageError } from '../core/errors';
-import { HttpClient, type HttpResponse } from '../core/http';
+import type { HttpResponse } from '../core/http-base';
+import { NodeHttpClient } from '../core/https';
 import { isRetryableStatus } from './backoff';
 import type { AgentKey } from './identity';
 import type { ChunkRef } from './spool';
@@ -61,8 +60,11 @@ function failureOf(response: HttpResponse, what: string): AgentApiError {
   return new AgentApiError(response.status, code, message, response.headers['retry-after']);
 }
 
-export function httpFor(options: TransportOptions, holdSeconds = options.pollHoldSeconds ?? 25): HttpClient {
-  return new HttpClient({
+export function httpFor(
+  options: TransportOptions,
+  holdSeconds = options.pollHoldSeconds ?? 25,
+): NodeHttpClient {
+  return new NodeHttpClient({
     baseUrl: options.apiUrl,
     caFile: options.caFile,
     env: options.env,
@@ -79,7 +81,7 @@ export async function enrollAgent(options: TransportOptions, body: EnrollRequest
   try {
     const response = await http.request({
       method: 'POST',
-      url: AGENT_API_PREFIX + AGENT_ENDPOINTS.enroll.path,
+      url: AGENT_API_PREFIX + AGENT_ROUTES.enroll.path,
       json: body,
     });
     if (response.status === 201) return response.json<EnrollResponse>();
@@ -99,7 +101,7 @@ export async function enrollAgent(options: TransportOptions, body: EnrollRequest
 export class AgentTransport implements UploadTransport {
   private token: { value: string; expiresAt: number } | undefined;
   private tokenPending: Promise<string> | undefined;
-  readonly http: HttpClient;
+  readonly http: NodeHttpClient;
 
   constructor(
     private readonly options: TransportOptions & { agentId: string; key: AgentKey; now?: () => number },
@@ -120,10 +122,10 @@ export class AgentTransport implements UploadTransport {
   }
 
   private async fetchToken(): Promise<string> {
-    const audience = new URL(AGENT_API_PREFIX + AGENT_ENDPOINTS.token.path, this.options.apiUrl).toString();
+    const audience = new URL(AGENT_API_PREFIX + AGENT_ROUTES.token.path, this.options.apiUrl).toString();
     const response = await this.http.request({
       method: 'POST',
-      url: AGENT_API_PREFIX + AGENT_ENDPOINTS.token.path,
+      url: AGENT_API_PREFIX + AGENT_ROUTES.token.path,
       json: {
         grant_type: 'client_credentials',
         client_assertion_type: CLIENT_ASSERTION_TYPE,
@@ -138,10 +140,10 @@ export class AgentTransport implements UploadTransport {
 
   /** One call with the access token; a 401 drops the token and tries once more with a fresh one. */
   async call<T>(
-    name: keyof typeof AGENT_ENDPOINTS,
+    name: keyof typeof AGENT_ROUTES,
     input: { id?: string; json?: unknown; body?: Buffer; query?: string; signal?: AbortSignal },
   ): Promise<T> {
-    const endpoint = AGENT_ENDPOINTS[name];
+    const endpoint = AGENT_ROUTES[name];
     const url =
       AGENT_API_PREFIX +
       endpoint.path.replace(':id', encodeURIComponent(input.id ?? '')) +

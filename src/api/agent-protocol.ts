@@ -11,11 +11,46 @@
  * Field names are camelCase like the user API, except the OAuth token exchange, which keeps RFC 7523 / 6749 names.
  */
 import Type, { type Static, type TSchema } from 'typebox';
+import {
+  ACCESS_TOKEN_LIFETIME_SECONDS,
+  ACTION_ID_PATTERN,
+  AGENT_ROUTES,
+  type AgentRoute,
+  type AgentRouteName,
+  CLIENT_ASSERTION_TYPE,
+  type FinalStatus,
+  MAX_ENV_VALUE_BYTES,
+  MAX_ENV_VARS,
+  PARAM_NAME_PATTERN,
+  type RejectReason,
+} from './agent-wire';
 import { ErrorBody } from './schemas';
 
-const closed = { additionalProperties: false } as const;
+// The constants and routes live in agent-wire.ts (no TypeBox: the agent bundle's memory); everyone imports them here.
+export {
+  ACCESS_TOKEN_LIFETIME_SECONDS,
+  ACTION_ID_PATTERN,
+  AGENT_API_PREFIX,
+  AGENT_ROUTES,
+  type AgentAuth,
+  type AgentRoute,
+  type AgentRouteName,
+  CLIENT_ASSERTION_TYPE,
+  DEFAULT_INTERVAL_HINTS,
+  ENV_NAME_PATTERN,
+  FINAL_STATUSES,
+  type FinalStatus,
+  MAX_ASSERTION_LIFETIME_SECONDS,
+  MAX_CHUNK_BYTES,
+  MAX_ENV_VALUE_BYTES,
+  MAX_ENV_VARS,
+  OUTPUT_CONTENT_TYPE,
+  PARAM_NAME_PATTERN,
+  REJECT_REASONS,
+  type RejectReason,
+} from './agent-wire';
 
-export const AGENT_API_PREFIX = '/agent/v1';
+const closed = { additionalProperties: false } as const;
 
 const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339, UTC' });
 const Uuid = Type.String({ format: 'uuid' });
@@ -29,17 +64,7 @@ const CompactJws = Type.String({
 const Line = (maxLength: number) =>
   Type.String({ minLength: 1, maxLength, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
 
-/**
- * Action ids name files in the agent's ledger and spool, so they are restricted to a safe alphabet (a UUID fits).
- * The agent checks this again before it touches the disk.
- */
-export const ACTION_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$';
 export const ActionId = Type.String({ pattern: ACTION_ID_PATTERN });
-
-/** The environment variables parameters arrive in (see ActionAssignment.params). */
-export const ENV_NAME_PATTERN = '^NP_[A-Z0-9_]{1,64}$';
-export const MAX_ENV_VALUE_BYTES = 32 * 1024;
-export const MAX_ENV_VARS = 64;
 
 export const Tag = Type.String({ pattern: '^[a-z0-9][a-z0-9_.:-]{0,62}$' });
 
@@ -69,15 +94,6 @@ export const IntervalHints = Type.Object(
   closed,
 );
 export type IntervalHints = Static<typeof IntervalHints>;
-
-/** What an agent uses until the server says otherwise (§6 "Intervals"). */
-export const DEFAULT_INTERVAL_HINTS: IntervalHints = {
-  pollHoldSeconds: 25,
-  heartbeatSeconds: 60,
-  leaseRenewSeconds: 30,
-  leaseSeconds: 180,
-  lostAfterSeconds: 90,
-};
 
 // ---------------------------------------------------------------------------------------------------------------
 // 1. Enrollment
@@ -141,11 +157,6 @@ export type EnrollResponse = Static<typeof EnrollResponse>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // 2. Access tokens from signed assertions (RFC 7523 §2.2 client assertions, EdDSA)
-
-export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-/** Longest accepted assertion lifetime (exp − iat). */
-export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
-export const ACCESS_TOKEN_LIFETIME_SECONDS = 900;
 
 /** The JWS header of an assertion: EdDSA with the agent key, named by the agent id. */
 export const AssertionHeader = Type.Object(
@@ -223,14 +234,6 @@ export const SignedRunbook = Type.Object(
 );
 export type SignedRunbook = Static<typeof SignedRunbook>;
 
-/**
- * Runbook parameters by their manifest names (`host`), as the alert and the rule filled them. The agent checks them
- * against the signed schema and passes each as an environment variable: `NP_` + the name in upper case (`NP_HOST`;
- * a name that already starts with `NP_` is kept), the rule of src/runbook/manifest.ts `paramEnvName`. Values are
- * never templated into the script.
- */
-export const PARAM_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]{0,63}$';
-
 export const ActionAssignment = Type.Object(
   {
     actionId: ActionId,
@@ -292,16 +295,6 @@ export type PollResponse = Static<typeof PollResponse>;
 
 export const ActionParams = Type.Object({ id: ActionId }, closed);
 
-export const REJECT_REASONS = [
-  'signature_rejected',
-  'cap_exceeded',
-  'busy',
-  'expired',
-  'bad_parameters',
-  'run_as_refused',
-  'draining',
-] as const;
-export type RejectReason = (typeof REJECT_REASONS)[number];
 export const RejectReasonSchema = Type.Union([
   Type.Literal('signature_rejected'),
   Type.Literal('cap_exceeded'),
@@ -312,16 +305,6 @@ export const RejectReasonSchema = Type.Union([
   Type.Literal('draining'),
 ]);
 
-/** Final states of an action on the agent. `interrupted`: the agent died while it ran; it is never re-run. */
-export const FINAL_STATUSES = [
-  'succeeded',
-  'failed',
-  'timeout',
-  'cancelled',
-  'interrupted',
-  'rejected',
-] as const;
-export type FinalStatus = (typeof FINAL_STATUSES)[number];
 export const FinalStatusSchema = Type.Union([
   Type.Literal('succeeded'),
   Type.Literal('failed'),
@@ -365,8 +348,6 @@ export type StartRequest = Static<typeof StartRequest>;
  * `content-encoding: gzip` when compressed. Idempotent on (action id, seq): a re-sent chunk with the same bytes is
  * 200; other bytes under a known seq are a 409.
  */
-export const OUTPUT_CONTENT_TYPE = 'application/octet-stream';
-export const MAX_CHUNK_BYTES = 1024 * 1024;
 export const OutputStream = Type.Union([Type.Literal('stdout'), Type.Literal('stderr')]);
 export type OutputStream = Static<typeof OutputStream>;
 export const OutputChunkQuery = Type.Object(
@@ -472,122 +453,31 @@ void finalStatusesAgree;
 // ---------------------------------------------------------------------------------------------------------------
 // The endpoint table: the server registers routes from it, the agent's client builds requests from it.
 
-/**
- * `enrollment`: an enrollment token in the body; `assertion`: a signed client assertion in the body; `agent`: an
- * access token from `token` (Bearer); `action`: the per-action token (Bearer), valid only for that action. Agent
- * credentials are refused by the user API and user API keys by this one.
- */
-export type AgentAuth = 'enrollment' | 'assertion' | 'agent' | 'action';
-
-export interface AgentEndpoint {
-  method: 'POST';
-  /** fastify syntax, below AGENT_API_PREFIX. */
-  path: string;
-  summary: string;
-  auth: AgentAuth;
+export interface AgentEndpoint extends AgentRoute {
   params?: TSchema;
   query?: TSchema;
   /** Undefined for the raw output body. */
   body?: TSchema;
   response: TSchema;
-  status: 200 | 201;
-  /** Safe to retry with the same body (the server answers a repeat with the first answer). */
-  idempotent: boolean;
 }
 
-const a = (e: Omit<AgentEndpoint, 'method' | 'status'> & { status?: 200 | 201 }): AgentEndpoint => ({
-  method: 'POST',
-  status: 200,
-  ...e,
-});
-
-export const AGENT_ENDPOINTS = {
-  enroll: a({
-    path: '/enroll',
-    summary: 'Register this host with an enrollment token and the agent public key',
-    auth: 'enrollment',
-    body: EnrollRequest,
-    response: EnrollResponse,
-    status: 201,
-    idempotent: false,
-  }),
-  token: a({
-    path: '/token',
-    summary: 'Exchange a signed client assertion for a short-lived access token',
-    auth: 'assertion',
-    body: TokenRequest,
-    response: TokenResponse,
-    idempotent: false,
-  }),
-  poll: a({
-    path: '/poll',
-    summary: 'Long-poll (about 25 s) for assign, cancel and drain messages',
-    auth: 'agent',
-    body: PollRequest,
-    response: PollResponse,
-    idempotent: true,
-  }),
-  ack: a({
-    path: '/actions/:id/ack',
-    summary: 'Accept, reject or answer a redelivered action with its known state',
-    auth: 'action',
-    params: ActionParams,
-    body: AckRequest,
-    response: Ok,
-    idempotent: true,
-  }),
-  start: a({
-    path: '/actions/:id/start',
-    summary: 'The action’s process has started',
-    auth: 'action',
-    params: ActionParams,
-    body: StartRequest,
-    response: Ok,
-    idempotent: true,
-  }),
-  output: a({
-    path: '/actions/:id/output',
-    summary: 'One chunk of output; idempotent on the sequence number',
-    auth: 'action',
+/** The routes of agent-wire.ts with their schemas: what the server registers and validates. */
+export const AGENT_ENDPOINTS: Record<AgentRouteName, AgentEndpoint> = {
+  enroll: { ...AGENT_ROUTES.enroll, body: EnrollRequest, response: EnrollResponse },
+  token: { ...AGENT_ROUTES.token, body: TokenRequest, response: TokenResponse },
+  poll: { ...AGENT_ROUTES.poll, body: PollRequest, response: PollResponse },
+  ack: { ...AGENT_ROUTES.ack, params: ActionParams, body: AckRequest, response: Ok },
+  start: { ...AGENT_ROUTES.start, params: ActionParams, body: StartRequest, response: Ok },
+  output: {
+    ...AGENT_ROUTES.output,
     params: ActionParams,
     query: OutputChunkQuery,
     response: OutputChunkResponse,
-    idempotent: true,
-  }),
-  renew: a({
-    path: '/actions/:id/renew',
-    summary: 'Renew the action’s lease',
-    auth: 'action',
-    params: ActionParams,
-    body: RenewRequest,
-    response: RenewResponse,
-    idempotent: true,
-  }),
-  finish: a({
-    path: '/actions/:id/finish',
-    summary: 'The signed finish record; the same body again is 200, a different one 409',
-    auth: 'action',
-    params: ActionParams,
-    body: FinishRequest,
-    response: FinishResponse,
-    idempotent: true,
-  }),
-  heartbeat: a({
-    path: '/heartbeat',
-    summary: 'Liveness when no poll is parked',
-    auth: 'agent',
-    body: HeartbeatRequest,
-    response: HeartbeatResponse,
-    idempotent: true,
-  }),
-  disconnect: a({
-    path: '/disconnect',
-    summary: 'The agent is going away',
-    auth: 'agent',
-    body: DisconnectRequest,
-    response: Ok,
-    idempotent: true,
-  }),
-} as const satisfies Record<string, AgentEndpoint>;
+  },
+  renew: { ...AGENT_ROUTES.renew, params: ActionParams, body: RenewRequest, response: RenewResponse },
+  finish: { ...AGENT_ROUTES.finish, params: ActionParams, body: FinishRequest, response: FinishResponse },
+  heartbeat: { ...AGENT_ROUTES.heartbeat, body: HeartbeatRequest, response: HeartbeatResponse },
+  disconnect: { ...AGENT_ROUTES.disconnect, body: DisconnectRequest, response: Ok },
+};
 
 export { ErrorBody };

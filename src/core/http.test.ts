@@ -1,12 +1,21 @@
-import type { IncomingMessage } from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpsServer, type TestHttpsServer, testPki } from '../../test/helpers/tls';
 import { NeptuneError } from './errors';
-import { backoffDelay, HttpClient, parseRetryAfter } from './http';
+import { backoffDelay, HttpClient, type HttpClientOptions, parseRetryAfter } from './http';
+import type { BaseHttpClient } from './http-base';
+import { NodeHttpClient } from './https';
 
 const noSleep = { sleep: async () => {}, random: () => 0.5 };
 
-describe('HttpClient against a local HTTPS server', () => {
+// Both engines give the same answers: undici (the CLI) and node:https (the agent).
+const ENGINES: [string, new (options: HttpClientOptions) => BaseHttpClient][] = [
+  ['undici', HttpClient],
+  ['node:https', NodeHttpClient],
+];
+
+describe.each(ENGINES)('%s against a local HTTPS server', (name, HttpClient) => {
   let server: TestHttpsServer;
   let caFile: string;
   const seen: IncomingMessage[] = [];
@@ -26,6 +35,20 @@ describe('HttpClient against a local HTTPS server', () => {
       }
       if (req.url === '/reset') {
         req.socket.destroy();
+        return;
+      }
+      // A parked long-poll: the answer comes after a while, on a connection that stays open.
+      if (req.url?.startsWith('/hold')) {
+        setTimeout(() => res.end(JSON.stringify({ port: req.socket.remotePort })), 600);
+        return;
+      }
+      if (req.url === '/hang') {
+        setTimeout(() => res.end('late'), 3000);
+        return;
+      }
+      if (req.url === '/stall') {
+        res.writeHead(200).write('part');
+        setTimeout(() => res.end('late'), 3000);
         return;
       }
       res
@@ -132,6 +155,96 @@ describe('HttpClient against a local HTTPS server', () => {
     const error = (await client.request({ url: '/' }).catch((e: unknown) => e)) as NeptuneError;
     expect(error.code).toBe('HTTP_UNREACHABLE');
     expect(error.exitCode).toBe(69);
+  });
+
+  it('waits for a held response (a parked poll) and reuses the connection', async () => {
+    const client = new HttpClient({ baseUrl: server.url, caFile, userAgent: 'neptune/test', env: {} });
+    const first = (await client.request({ url: '/hold/1', method: 'POST', json: {} })).json<{
+      port: number;
+    }>();
+    const second = (await client.request({ url: '/hold/2', method: 'POST', json: {} })).json<{
+      port: number;
+    }>();
+    // The agent polls for months over one kept-alive connection: asserted for its engine.
+    if (name === 'node:https') expect(second.port).toBe(first.port);
+    await client.close();
+  });
+
+  it('gives up on response headers that do not come in time (exit 75)', async () => {
+    const client = new HttpClient({
+      baseUrl: server.url,
+      caFile,
+      userAgent: 'neptune/test',
+      env: {},
+      retries: 0,
+      headersTimeoutMs: 300,
+    });
+    const error = (await client.request({ url: '/hang' }).catch((e: unknown) => e)) as NeptuneError;
+    expect([error.code, error.exitCode]).toEqual(['HTTP_NETWORK', 75]);
+    await client.close();
+  });
+
+  it('gives up on a body that stalls (exit 75)', async () => {
+    const client = new HttpClient({
+      baseUrl: server.url,
+      caFile,
+      userAgent: 'neptune/test',
+      env: {},
+      retries: 0,
+      bodyTimeoutMs: 300,
+    });
+    const error = (await client.request({ url: '/stall' }).catch((e: unknown) => e)) as NeptuneError;
+    expect([error.code, error.exitCode]).toEqual(['HTTP_NETWORK', 75]);
+    await client.close();
+  });
+
+  it('reports an aborted request as interrupted', async () => {
+    const client = new HttpClient({ baseUrl: server.url, caFile, userAgent: 'neptune/test', env: {} });
+    const error = (await client
+      .request({ url: '/hold/abort', signal: AbortSignal.timeout(100) })
+      .catch((e: unknown) => e)) as NeptuneError;
+    expect(error.code).toBe('INTERRUPTED');
+    await client.close();
+  });
+
+  it('goes through HTTPS_PROXY (a CONNECT tunnel), still verifying the server', async () => {
+    const tunnels: string[] = [];
+    const proxy = http.createServer().on('connect', (req, socket, head) => {
+      tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = net.connect(Number(port), host, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket).on('error', () => {});
+        socket.pipe(upstream).on('error', () => {});
+      });
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    try {
+      const client = new HttpClient({
+        baseUrl: server.url,
+        caFile,
+        userAgent: 'neptune/test',
+        env: { HTTPS_PROXY: proxyUrl },
+      });
+      expect((await client.request({ url: '/via-proxy' })).json()).toEqual({ url: '/via-proxy', ok: true });
+      expect(tunnels).toEqual([new URL(server.url).host]);
+      await client.close();
+      const untrusting = new HttpClient({
+        baseUrl: server.url,
+        userAgent: 'neptune/test',
+        env: { HTTPS_PROXY: proxyUrl },
+        retries: 0,
+      });
+      const error = (await untrusting.request({ url: '/' }).catch((e: unknown) => e)) as NeptuneError;
+      expect(error.code).toBe('HTTP_TLS');
+      await untrusting.close();
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+    }
   });
 
   it('says which CA file it cannot read (exit 66)', () => {

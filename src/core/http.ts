@@ -1,238 +1,56 @@
 /**
- * The HTTP client every network feature uses: undici with TLS always verified (the platform's CAs plus an optional
- * extra CA from --ca-file / NEPTUNE_CA_FILE), HTTPS_PROXY/NO_PROXY, connect/header/body timeouts, a response size
- * limit, and retries with full-jitter exponential backoff on 408/429/5xx and network errors, honouring Retry-After.
- *
- * There is no option to switch verification off, on purpose.
+ * The CLI's HTTP client: undici (HTTPS_PROXY/NO_PROXY through its EnvHttpProxyAgent) behind what every client
+ * shares (src/core/http-base.ts: TLS always verified, the extra CA, timeouts, size limit, retries, error mapping).
+ * The agent uses the node:https engine instead (src/core/https.ts).
  */
-import { readFileSync } from 'node:fs';
-import tls from 'node:tls';
 import { type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
-import { inputMissing, NeptuneError, temporaryFailure, unavailable } from './errors';
+import {
+  BaseHttpClient,
+  type HttpClientOptions,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  readBody,
+  responseOf,
+  trustedCas,
+} from './http-base';
 
-export interface HttpClientOptions {
-  /** Base for relative paths, e.g. https://neptune.example.com */
-  baseUrl?: string;
-  /** PEM file with an extra CA to trust (added to the platform's CAs). */
-  caFile?: string;
-  /** PEM text of extra CAs (tests). */
-  ca?: string;
-  env?: NodeJS.ProcessEnv;
-  userAgent: string;
-  connectTimeoutMs?: number;
-  headersTimeoutMs?: number;
-  bodyTimeoutMs?: number;
-  /** Largest response body accepted, bytes. Default 64 MiB. */
-  maxResponseBytes?: number;
-  /** Attempts after the first. Default 4. */
-  retries?: number;
-  backoffBaseMs?: number;
-  backoffCapMs?: number;
-  /** Injected for tests: random in [0, 1) and sleep. */
-  random?: () => number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Called before each retry (for progress or logs). */
-  onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
-}
+export {
+  backoffDelay,
+  type HttpClientOptions,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponse,
+  parseRetryAfter,
+} from './http-base';
 
-export interface HttpRequest {
-  method?: Dispatcher.HttpMethod;
-  /** Absolute URL or a path below baseUrl. Never put secrets here: use headers. */
-  url: string;
-  headers?: Record<string, string>;
-  body?: string | Uint8Array;
-  /** JSON body (sets content-type). */
-  json?: unknown;
-  signal?: AbortSignal;
-  /** Retry non-idempotent methods too (the request carries an idempotency key). */
-  idempotent?: boolean;
-  maxResponseBytes?: number;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  url: string;
-  text(): string;
-  json<T = unknown>(): T;
-}
-
-const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
-const TLS_CODES = new Set([
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_UNTRUSTED',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'EPROTO',
-]);
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
-]);
-
-/** The error code of a failure, looking through undici's wrappers. */
-function errorCode(error: unknown): string | undefined {
-  let e = error as { code?: string; cause?: unknown } | undefined;
-  for (let depth = 0; e && depth < 5; depth++) {
-    if (e.code && (TLS_CODES.has(e.code) || NETWORK_CODES.has(e.code) || e.code === 'ENOTFOUND'))
-      return e.code;
-    e = e.cause as typeof e;
-  }
-  return (error as { code?: string } | undefined)?.code;
-}
-
-/** Delay before retry `attempt` (0-based): full jitter, or what Retry-After asks if it asks for longer. */
-export function backoffDelay(
-  attempt: number,
-  {
-    baseMs,
-    capMs,
-    random,
-    retryAfterMs,
-  }: { baseMs: number; capMs: number; random: () => number; retryAfterMs?: number },
-): number {
-  const jitter = Math.floor(random() * Math.min(capMs, baseMs * 2 ** attempt));
-  return retryAfterMs === undefined ? jitter : Math.max(jitter, retryAfterMs);
-}
-
-/** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined if absent or unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (!text) return undefined;
-  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
-
-export class HttpClient {
+export class HttpClient extends BaseHttpClient {
   private readonly dispatcher: Dispatcher;
-  private readonly options: Required<
-    Pick<
-      HttpClientOptions,
-      'retries' | 'backoffBaseMs' | 'backoffCapMs' | 'maxResponseBytes' | 'random' | 'sleep'
-    >
-  > &
-    HttpClientOptions;
 
   constructor(options: HttpClientOptions) {
-    this.options = {
-      retries: 4,
-      backoffBaseMs: 250,
-      backoffCapMs: 30_000,
-      maxResponseBytes: 64 * 1024 * 1024,
-      random: Math.random,
-      sleep: defaultSleep,
-      ...options,
-    };
+    super(options);
     const env = options.env ?? process.env;
-    const ca = [...tls.getCACertificates('default')];
-    if (options.caFile) {
-      try {
-        ca.push(readFileSync(options.caFile, 'utf8'));
-      } catch (error) {
-        throw inputMissing('HTTP_CA_FILE', `cannot read the CA file ${options.caFile}`, {
-          cause: error,
-          hint: 'pass --ca-file (or NEPTUNE_CA_FILE) with the PEM file of the CA that signed the server certificate',
-        });
-      }
-    }
-    if (options.ca) ca.push(options.ca);
+    const verified = { ca: trustedCas(options), rejectUnauthorized: true, minVersion: 'TLSv1.2' } as const;
     this.dispatcher = new EnvHttpProxyAgent({
       httpProxy: env.HTTP_PROXY ?? env.http_proxy,
       httpsProxy: env.HTTPS_PROXY ?? env.https_proxy,
       noProxy: env.NO_PROXY ?? env.no_proxy,
-      connect: {
-        ca,
-        rejectUnauthorized: true,
-        minVersion: 'TLSv1.2',
-        timeout: options.connectTimeoutMs ?? 10_000,
-      },
+      connect: { ...verified, timeout: options.connectTimeoutMs ?? 10_000 },
+      // Through a proxy, undici's ProxyAgent makes the server's TLS connection with requestTls, not connect:
+      // without it the extra CA was not trusted behind HTTPS_PROXY.
+      requestTls: verified,
       headersTimeout: options.headersTimeoutMs ?? 30_000,
       bodyTimeout: options.bodyTimeoutMs ?? 60_000,
     });
   }
 
-  async request(req: HttpRequest): Promise<HttpResponse> {
-    const method = req.method ?? (req.json === undefined && req.body === undefined ? 'GET' : 'POST');
-    const url = new URL(req.url, this.options.baseUrl).toString();
-    const retryable = req.idempotent || IDEMPOTENT.has(method);
-    const headers: Record<string, string> = {
-      'user-agent': this.options.userAgent,
-      accept: 'application/json',
-      ...req.headers,
-    };
-    let body = req.body;
-    if (req.json !== undefined) {
-      body = JSON.stringify(req.json);
-      headers['content-type'] = 'application/json';
-    }
-
-    for (let attempt = 0; ; attempt++) {
-      let reason: string;
-      let retryAfterMs: number | undefined;
-      try {
-        const response = await this.once(method, url, headers, body, req);
-        if (!(retryable && RETRY_STATUS.has(response.status)) || attempt >= this.options.retries)
-          return response;
-        reason = `HTTP ${response.status}`;
-        retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-      } catch (error) {
-        const failure = this.classify(error, url);
-        const transient = NETWORK_CODES.has(errorCode(error) ?? '');
-        if (!(retryable && transient) || attempt >= this.options.retries) throw failure;
-        reason = failure.message;
-      }
-      const delayMs = backoffDelay(attempt, {
-        baseMs: this.options.backoffBaseMs,
-        capMs: this.options.backoffCapMs,
-        random: this.options.random,
-        retryAfterMs,
-      });
-      this.options.onRetry?.({ attempt: attempt + 1, delayMs, reason });
-      await this.options.sleep(delayMs, req.signal);
-    }
-  }
-
-  private async once(
-    method: Dispatcher.HttpMethod,
+  protected async send(
+    method: HttpMethod,
     url: string,
     headers: Record<string, string>,
     body: string | Uint8Array | undefined,
     req: HttpRequest,
   ): Promise<HttpResponse> {
-    const limit = req.maxResponseBytes ?? this.options.maxResponseBytes;
     const response = await request(url, {
       method,
       headers,
@@ -240,64 +58,8 @@ export class HttpClient {
       dispatcher: this.dispatcher,
       signal: req.signal,
     });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > limit) {
-        response.body.destroy();
-        throw new NeptuneError(
-          'data',
-          'HTTP_TOO_LARGE',
-          `response from ${url} is larger than ${limit} bytes`,
-        );
-      }
-      chunks.push(chunk as Buffer);
-    }
-    const buffer = Buffer.concat(chunks);
-    return {
-      status: response.statusCode,
-      headers: response.headers,
-      body: buffer,
-      url,
-      text: () => buffer.toString('utf8'),
-      json: <T>() => JSON.parse(buffer.toString('utf8')) as T,
-    };
-  }
-
-  /** Turns a transport failure into the catalog: TLS and unreachable are 69, timeouts and resets 75. */
-  private classify(error: unknown, url: string): NeptuneError {
-    if (error instanceof NeptuneError) return error;
-    const origin = new URL(url).origin;
-    const code = errorCode(error);
-    if ((error as Error)?.name === 'AbortError')
-      return new NeptuneError('interrupted', 'INTERRUPTED', 'request aborted');
-    if (code && TLS_CODES.has(code)) {
-      return unavailable('HTTP_TLS', `TLS verification failed for ${origin} (${code})`, {
-        cause: error,
-        hint: 'if the server uses a private CA, pass its certificate with --ca-file or NEPTUNE_CA_FILE',
-      });
-    }
-    if (code === 'ENOTFOUND') {
-      return unavailable('HTTP_UNREACHABLE', `cannot resolve ${new URL(url).hostname}`, {
-        cause: error,
-        hint: 'check the URL, DNS, and HTTPS_PROXY',
-      });
-    }
-    if (code === 'ECONNREFUSED') {
-      return unavailable('HTTP_UNREACHABLE', `connection refused by ${origin}`, {
-        cause: error,
-        hint: 'is the server running and listening there? check the URL and HTTPS_PROXY',
-      });
-    }
-    return temporaryFailure(
-      'HTTP_NETWORK',
-      `request to ${origin} failed (${code ?? (error as Error)?.message})`,
-      {
-        cause: error,
-        hint: 'retry later; check the network and HTTPS_PROXY',
-      },
-    );
+    const buffer = await readBody(response.body, this.limitOf(req), url);
+    return responseOf(response.statusCode, response.headers, buffer, url);
   }
 
   async close(): Promise<void> {

@@ -175,7 +175,7 @@ export async function startTestServer(
 }
 
 /** The remediation fixtures (test/fixtures/remediation): payloads of every source, runbooks. */
-export const REMEDIATION_FIXTURES = path.join(__dirname, '../../test/fixtures/remediation');
+export const REMEDIATION_FIXTURES = path.join(import.meta.dirname, '../../test/fixtures/remediation');
 export const remediationFixture = (name: string) =>
   readFileSync(path.join(REMEDIATION_FIXTURES, name), 'utf8');
 
