@@ -36,12 +36,27 @@ function wrapCommonJs(source: string): string {
 }
 
 /**
+ * A bundle's `import()` (e.g. web-tree-sitter's of node:module) goes through Node's main-context loader, which
+ * Node 24 flags as experimental once per process on stderr. That line is about how the executable is built, not
+ * about the user's run: drop exactly that warning, keep every other.
+ */
+function quietMainContextLoaderWarning(): void {
+  const emit = process.emitWarning;
+  process.emitWarning = function (this: NodeJS.Process, warning: string | Error, ...rest: unknown[]) {
+    const text = typeof warning === 'string' ? warning : warning?.message;
+    if (typeof text === 'string' && text.includes('USE_MAIN_CONTEXT_DEFAULT_LOADER')) return;
+    return (emit as (...args: unknown[]) => void).call(this, warning, ...rest);
+  } as typeof process.emitWarning;
+}
+
+/**
  * One of the bundles beside the launcher (dist/cli.cjs, dist/agent.cjs). In the executable it is the SEA asset of
  * that name, compiled with the V8 code cache the build made for it (`NAME.cache`).
  */
 function loadBundle<T>(name: string, argv: string[]): T {
   const require = createRequire(isSea() ? process.execPath : __filename);
   if (!isSea()) return require(path.join(__dirname, name)) as T;
+  quietMainContextLoaderWarning();
   const sea = require('node:sea') as typeof import('node:sea');
   const filename = path.join(path.dirname(process.execPath), name);
   // The build makes bundles pure ASCII (scripts/build.mjs): read as Latin-1 each is a one-byte string, made fast.

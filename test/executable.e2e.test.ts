@@ -3,7 +3,7 @@
  * vitest.config.ts leaves this file out of `npm test`, which has no executable to test.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, IS_EXECUTABLE, REPO, tempHome } from './helpers/cli';
@@ -41,6 +41,19 @@ describe('the single executable (dist/neptune)', () => {
     expect(agent.status).toBe(78);
     expect(agent.stderr).toMatch(/^error: this host is not enrolled\n/);
     expect(agent.stderr).not.toContain('rejected the code cache');
+  });
+
+  it('prints no warning of its own on stderr when a command loads code dynamically (runbook lint)', () => {
+    const home = tempHome();
+    const file = path.join(home, 'ok.sh');
+    writeFileSync(file, '#!/bin/sh\nset -eu\necho ok\n');
+    const r = spawnSync(BIN, ['runbook', 'lint', '--profile', 'min', file], {
+      cwd: home,
+      env: { PATH: '/usr/bin:/bin', HOME: home },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/Warning/);
   });
 
   it('needs no file beside it: a lone copy runs', () => {
