@@ -194,8 +194,8 @@ async function decide(
     else targets.push(t);
   const rested = await finish(resting);
   if (targets.length === 0) return rested;
-  const rows = [...rested, ...(await decideTargets())];
-  return found.map((t) => rows.find((d) => d.target === t.key)!);
+  const byTarget = new Map([...rested, ...(await decideTargets())].map((d) => [d.target, d]));
+  return found.map((t) => byTarget.get(t.key)!);
 
   async function decideTargets(): Promise<DecisionRow[]> {
     if (row.breaker_open_at) return finish(targets.map((t) => base(t.key, 'skipped', 'breaker_open', {})));
