@@ -47,7 +47,8 @@ describe('agent end to end: server, two agents, run, actions', () => {
     runCli(args, { env: { ...env, ...extra }, home, timeoutMs: T });
   const json = async <J = any>(args: string[]) => {
     const r = await cli([...args, '--json']);
-    if (r.code !== 0 && r.code !== 1) throw new Error(`${args.join(' ')} → ${r.code}: ${r.stderr}`);
+    if (r.code !== 0 && r.code !== 1)
+      throw new Error(`${args.join(' ')} → ${r.code}: ${r.stderr}${r.stdout}`);
     return { ...r, body: JSON.parse(r.stdout) as J };
   };
   const script = (name: string, text: string) => {
@@ -438,6 +439,10 @@ describe('agent end to end: server, two agents, run, actions', () => {
       await until('the agent is refused', async () =>
         agent.logs().includes('unknown or revoked agent') ? true : undefined,
       );
+      // As an operator would: stop it. Its retries are failed logins that count against 127.0.0.1's failure
+      // budget, which the CLI calls below share.
+      agent.child.kill('SIGKILL');
+      await agent.exited;
       const again = await cli(['run', file, '--host', 'web-1']);
       expect(again.code).not.toBe(0);
       expect(again.stderr).toMatch(/no enrolled host matches/);
