@@ -57,9 +57,12 @@ describe.each(ENGINES)('%s against a local HTTPS server', (name, HttpClient) => 
     });
   });
   afterAll(() => server.close());
+  /** A client of this engine for the test server, trusting the test CA. */
+  const clientOf = (extra: Partial<HttpClientOptions> = {}) =>
+    new HttpClient({ baseUrl: server.url, caFile, userAgent: 'neptune/test', env: {}, ...extra });
 
   it('verifies TLS with the extra CA and sends a User-Agent', async () => {
-    const client = new HttpClient({ baseUrl: server.url, caFile, userAgent: 'neptune/test', env: {} });
+    const client = clientOf();
     const res = await client.request({ url: '/hello' });
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ url: '/hello', ok: true });
@@ -79,14 +82,7 @@ describe.each(ENGINES)('%s against a local HTTPS server', (name, HttpClient) => 
   it('retries 503 with backoff and succeeds', async () => {
     failuresLeft = 2;
     const retries: number[] = [];
-    const client = new HttpClient({
-      baseUrl: server.url,
-      caFile,
-      userAgent: 'neptune/test',
-      env: {},
-      ...noSleep,
-      onRetry: ({ attempt }) => retries.push(attempt),
-    });
+    const client = clientOf({ ...noSleep, onRetry: ({ attempt }) => retries.push(attempt) });
     const res = await client.request({ url: '/flaky' });
     expect(res.status).toBe(200);
     expect(retries).toEqual([1, 2]);
@@ -94,13 +90,7 @@ describe.each(ENGINES)('%s against a local HTTPS server', (name, HttpClient) => 
 
   it('does not retry a POST unless it is idempotent', async () => {
     failuresLeft = 1;
-    const client = new HttpClient({
-      baseUrl: server.url,
-      caFile,
-      userAgent: 'neptune/test',
-      env: {},
-      ...noSleep,
-    });
+    const client = clientOf({ ...noSleep });
     expect((await client.request({ url: '/flaky', method: 'POST', json: {} })).status).toBe(503);
     failuresLeft = 1;
     expect((await client.request({ url: '/flaky', method: 'POST', json: {}, idempotent: true })).status).toBe(
@@ -110,34 +100,20 @@ describe.each(ENGINES)('%s against a local HTTPS server', (name, HttpClient) => 
 
   it('gives up after the configured retries and returns the last response', async () => {
     failuresLeft = 10;
-    const client = new HttpClient({
-      baseUrl: server.url,
-      caFile,
-      userAgent: 'neptune/test',
-      env: {},
-      retries: 2,
-      ...noSleep,
-    });
+    const client = clientOf({ retries: 2, ...noSleep });
     const before = seen.length;
     expect((await client.request({ url: '/flaky' })).status).toBe(503);
     expect(seen.length - before).toBe(3);
   });
 
   it('limits the response size', async () => {
-    const client = new HttpClient({ baseUrl: server.url, caFile, userAgent: 'neptune/test', env: {} });
+    const client = clientOf();
     const error = await client.request({ url: '/big', maxResponseBytes: 1000 }).catch((e: unknown) => e);
     expect((error as NeptuneError).code).toBe('HTTP_TOO_LARGE');
   });
 
   it('retries a reset connection, then reports a temporary failure (exit 75)', async () => {
-    const client = new HttpClient({
-      baseUrl: server.url,
-      caFile,
-      userAgent: 'neptune/test',
-      env: {},
-      retries: 1,
-      ...noSleep,
-    });
+    const client = clientOf({ retries: 1, ...noSleep });
     const error = (await client.request({ url: '/reset' }).catch((e: unknown) => e)) as NeptuneError;
     expect(error.code).toBe('HTTP_NETWORK');
     expect(error.exitCode).toBe(75);
@@ -158,7 +134,7 @@ describe.each(ENGINES)('%s against a local HTTPS server', (name, HttpClient) => 
   });
 
   it('waits for a held response (a parked poll) and reuses the connection', async () => {
-    const client = new HttpClient({ baseUrl: server.url, caFile, userAgent: 'neptune/test', env: {} });
+    const client = clientOf();
     const first = (await client.request({ url: '/hold/1', method: 'POST', json: {} })).json<{
       port: number;
     }>();
@@ -171,35 +147,21 @@ describe.each(ENGINES)('%s against a local HTTPS server', (name, HttpClient) => 
   });
 
   it('gives up on response headers that do not come in time (exit 75)', async () => {
-    const client = new HttpClient({
-      baseUrl: server.url,
-      caFile,
-      userAgent: 'neptune/test',
-      env: {},
-      retries: 0,
-      headersTimeoutMs: 300,
-    });
+    const client = clientOf({ retries: 0, headersTimeoutMs: 300 });
     const error = (await client.request({ url: '/hang' }).catch((e: unknown) => e)) as NeptuneError;
     expect([error.code, error.exitCode]).toEqual(['HTTP_NETWORK', 75]);
     await client.close();
   });
 
   it('gives up on a body that stalls (exit 75)', async () => {
-    const client = new HttpClient({
-      baseUrl: server.url,
-      caFile,
-      userAgent: 'neptune/test',
-      env: {},
-      retries: 0,
-      bodyTimeoutMs: 300,
-    });
+    const client = clientOf({ retries: 0, bodyTimeoutMs: 300 });
     const error = (await client.request({ url: '/stall' }).catch((e: unknown) => e)) as NeptuneError;
     expect([error.code, error.exitCode]).toEqual(['HTTP_NETWORK', 75]);
     await client.close();
   });
 
   it('reports an aborted request as interrupted', async () => {
-    const client = new HttpClient({ baseUrl: server.url, caFile, userAgent: 'neptune/test', env: {} });
+    const client = clientOf();
     const error = (await client
       .request({ url: '/hold/abort', signal: AbortSignal.timeout(100) })
       .catch((e: unknown) => e)) as NeptuneError;
