@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../test/helpers/prng';
 import { type Cidr, compareCidr, formatAddress, parseCidr } from './cidr';
 import { collapse, collapseV6Rows, countAddresses, intersect, subtract, union } from './cidr-set';
-import { prng } from './testing/oracle';
 
 /**
  * The slow, obviously correct reference: a binary trie over address bits where a node is fully in the set, not at

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../test/helpers/prng';
 import {
   addressCount,
   areSiblings,
@@ -12,7 +13,6 @@ import {
   parseAddress,
   parseCidr,
 } from './cidr';
-import { prng } from './testing/oracle';
 
 function python(script: string, input: unknown): unknown {
   return JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(input) }).toString());

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../test/helpers/prng';
 import { addressCount, type Cidr, containsCidr, formatAddress, makeCidr, parseCidr } from './cidr';
 import { collapse, countAddresses, subtract } from './cidr-set';
 import { chunk, widen, widenCosts } from './fit';
-import { prng } from './testing/oracle';
 
 /** The smallest prefix containing both (first and last of a sorted run). */
 function lca(a: Cidr, b: Cidr): Cidr {

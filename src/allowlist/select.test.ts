@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { prng } from '../../test/helpers/prng';
 import { NeptuneError } from '../core/errors';
 import { pack, unpack } from './packed';
 import { parseRanges, type Snapshot } from './ranges';
@@ -6,7 +7,6 @@ import { aggregate, knownNetworkBorderGroups, knownRegions, knownServices, resol
 import {
   type OracleSelection,
   plainSnapshots,
-  prng,
   runOracle,
   SNAPSHOT_FILES,
   snapshotBytes,

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { HttpClient } from '../../src/core/http';
 import { enrollAndStart } from './agent';
+import { prng } from './prng';
 import type { StartedServer } from './server';
 
 export interface SoakOptions {
@@ -53,18 +54,6 @@ export interface SoakResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** mulberry32: a small seeded PRNG, enough for a reproducible schedule. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `kills` distinct submission counts in [1, actions), sorted: after which submission each kill is scheduled. */
 export function killPoints(actions: number, kills: number, random: () => number): number[] {
   const points = new Set<number>();
@@ -100,7 +89,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const { server, actions } = options;
   const log = options.log ?? (() => {});
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const random = seeded(seed);
+  const random = prng(seed);
   const window = options.window ?? 32;
   const concurrency = options.concurrency ?? 8;
   const work = mkdtempSync(path.join(os.tmpdir(), 'neptune-soak-'));
