@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../test/helpers/prng';
 import { type Cidr, compareCidr, formatAddress, parseCidr } from './cidr';
-import { collapse, collapseV6Rows, countAddresses, intersect, subtract, union } from './cidr-set';
+import { collapse, countAddresses, intersect, subtract, union } from './cidr-set';
+import { aggregateFamily } from './kernel';
 
 /**
  * The slow, obviously correct reference: a binary trie over address bits where a node is fully in the set, not at
@@ -92,18 +93,35 @@ describe('set algebra against a bit-by-bit trie', () => {
     });
   }
 
-  it('collapseV6Rows (the packed snapshot path) agrees on 400 random IPv6 cases', () => {
-    const rand = prng(6);
-    for (let round = 0; round < 400; round++) {
-      const bits = randomPrefixes(rand, 128, 1 + Math.floor(rand() * 40), randomRoots(rand, 128));
-      const cidrs = toCidrs(128, bits);
-      // Columns as the packed form holds them, and the rows' address order.
-      const words = new Uint32Array(cidrs.flatMap((c) => c.words()));
-      const lens = Uint8Array.from(cidrs, (c) => c.len);
-      const order = cidrs.map((_, i) => i).sort((x, y) => compareCidr(cidrs[x]!, cidrs[y]!));
-      expect(collapseV6Rows(words, lens, order).map(String)).toEqual(reference(128, [bits], []));
-    }
-  });
+  for (const width of [32, 128] as const) {
+    it(`the kernel's packed-snapshot path (pick, then collapse by row index) agrees on 300 random IPv${width === 32 ? 4 : 6} cases`, () => {
+      const rand = prng(width + 1);
+      for (let round = 0; round < 300; round++) {
+        const bits = randomPrefixes(rand, width, 1 + Math.floor(rand() * 40), randomRoots(rand, width));
+        const cidrs = toCidrs(width, bits);
+        // Columns as the packed form holds them: service id = row % 3, region id = row % 2, no border group.
+        const words = new Uint32Array(cidrs.flatMap((c) => (width === 32 ? [c.w0] : c.words())));
+        const meta = new Uint16Array(cidrs.flatMap((_, i) => [i % 3, i % 2, 0xffff]));
+        const lens = Uint8Array.from(cidrs, (c) => c.len);
+        const order = Uint32Array.from(
+          cidrs.map((_, i) => i).sort((x, y) => compareCidr(cidrs[x]!, cidrs[y]!)),
+        );
+        const family = { count: cidrs.length, words, meta, lens, order };
+        const withRegion = round % 2 === 1;
+        const result = aggregateFamily(width === 128, family, {
+          take: Uint8Array.of(1, 0, 1),
+          exclude: Uint8Array.of(0, 1, 0),
+          regions: withRegion ? Uint8Array.of(1, 0) : undefined,
+        });
+        const taken = bits.filter((_, i) => i % 3 !== 1 && (!withRegion || i % 2 === 0));
+        expect(result.kept.map(String)).toEqual(reference(width, [taken], []));
+        expect(result.excluded?.map(String)).toEqual(
+          reference(width, [bits.filter((_, i) => i % 3 === 1)], []),
+        );
+        expect(result.rows).toBe(taken.length);
+      }
+    });
+  }
 
   it('counts addresses exactly', () => {
     const list = collapse(['10.0.0.0/8', '10.1.0.0/16', '11.0.0.0/8', '2600::/16'].map((t) => parseCidr(t)));

@@ -3,7 +3,8 @@
  * sorted, disjoint, and no two entries mergeable, which is exactly what Python's
  * `ipaddress.collapse_addresses` returns.
  */
-import { addressCount, areSiblings, Cidr, compareCidr, containsCidr, halves, parentOf } from './cidr';
+import { addressCount, type Cidr, compareCidr, containsCidr, halves } from './cidr';
+import { collapseSortedWords } from './kernel';
 
 function isSorted(list: readonly Cidr[]): boolean {
   for (let i = 1; i < list.length; i++) if (compareCidr(list[i - 1]!, list[i]!) > 0) return false;
@@ -11,156 +12,41 @@ function isSorted(list: readonly Cidr[]): boolean {
 }
 
 /**
- * The minimal list of prefixes covering exactly the union of `list`, in address order. All entries must be of one
- * family.
+ * The minimal list of prefixes covering exactly the union of `list`, in address order (IPv4 first). The merge
+ * itself is the WebAssembly kernel's (kernel.ts); this sorts and lays out the words.
  */
 export function collapse(list: readonly Cidr[]): Cidr[] {
-  if (list.length > 0 && !list[0]!.v6 && list.every((c) => !c.v6)) return collapseV4(list);
-  return collapseSorted(isSorted(list) ? list : [...list].sort(compareCidr));
-}
-
-/** collapse() of a list already sorted by address, then prefix length (compareCidr). */
-export function collapseSorted(sorted: readonly Cidr[]): Cidr[] {
-  const stack: Cidr[] = [];
-  let covering: Cidr | undefined;
-  for (const c of sorted) {
-    // Sorted by address then length, so anything nested follows its container directly.
-    if (covering && containsCidr(covering, c)) continue;
-    covering = c;
-    let top = c;
-    // Merge with the previous entry while the two are the halves of one parent. Disjointness keeps the stack sorted.
-    while (stack.length > 0 && areSiblings(stack[stack.length - 1]!, top)) {
-      stack.pop();
-      top = parentOf(top);
-    }
-    stack.push(top);
-    covering = top;
-  }
-  return stack;
+  const v4 = list.filter((c) => !c.v6);
+  if (v4.length === list.length) return collapseV4(v4);
+  const v6 = v4.length === 0 ? list : list.filter((c) => c.v6);
+  return [...collapseV4(v4), ...collapseV6(v6)];
 }
 
 /**
- * collapse() for IPv4 on plain numbers: each prefix becomes one exact double (address * 64 + length), so the sort
- * is a typed-array sort without a comparator and the merge touches no objects. Same order and result as the
- * general path (cidr-set.test.ts checks both against a bit-by-bit trie).
+ * IPv4 sorts as one exact double per prefix (address * 64 + length): a typed-array sort without a comparator.
  */
 function collapseV4(list: readonly Cidr[]): Cidr[] {
   const keys = new Float64Array(list.length);
   for (let i = 0; i < list.length; i++) keys[i] = list[i]!.w0 * 64 + list[i]!.len;
-  return collapseV4Keys(keys);
-}
-
-/** 2^(32 - len): the size of an IPv4 prefix of each length. */
-const V4_SIZE = Float64Array.from({ length: 33 }, (_, len) => 2 ** (32 - len));
-
-/** collapse() of IPv4 prefixes given as keys `address * 64 + length` (sorted in place unless already sorted). */
-export function collapseV4Keys(keys: Float64Array): Cidr[] {
-  let sorted = true;
-  for (let i = 1; i < keys.length; i++)
-    if (keys[i - 1]! > keys[i]!) {
-      sorted = false;
-      break;
-    }
-  if (!sorted) keys.sort();
-  // The stack of merged prefixes, in typed arrays: no object or array growth per prefix in a cold interpreter.
-  const addr = new Float64Array(keys.length);
+  keys.sort();
+  const words = new Uint32Array(keys.length);
   const lens = new Uint8Array(keys.length);
-  let top = -1;
-  let coverStart = -1;
-  let coverEnd = -1; // inclusive, as numbers below 2^32
   for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const len = key % 64;
-    let a = (key - len) / 64;
-    // Nested in what was just pushed (sorted by address, then length): nothing to add.
-    if (a >= coverStart && a <= coverEnd) continue;
-    let l = len;
-    // Merge with the top of the stack while the two are the halves of one parent.
-    while (top >= 0 && l > 0 && lens[top] === l) {
-      const size = V4_SIZE[l]!;
-      if (addr[top] !== a - size || a % (2 * size) !== size) break;
-      a = addr[top]!;
-      top--;
-      l--;
-    }
-    top++;
-    addr[top] = a;
-    lens[top] = l;
-    coverStart = a;
-    coverEnd = a + V4_SIZE[l]! - 1;
+    lens[i] = keys[i]! % 64;
+    words[i] = (keys[i]! - lens[i]!) / 64;
   }
-  const out: Cidr[] = new Array(top + 1);
-  for (let i = 0; i <= top; i++) out[i] = new Cidr(false, addr[i]!, 0, 0, 0, lens[i]!);
-  return out;
+  return collapseSortedWords(false, words, lens);
 }
 
-/** The first n bits of a 32-bit word, n in 0..32. */
-const WORD_MASK = Uint32Array.from({ length: 33 }, (_, n) =>
-  n === 0 ? 0 : n === 32 ? 0xffffffff : (0xffffffff << (32 - n)) >>> 0,
-);
-
-/** Prefix bits of length `len` within word `i` of an IPv6 address. */
-function maskOf(len: number, i: number): number {
-  const n = len - 32 * i;
-  return WORD_MASK[n <= 0 ? 0 : n >= 32 ? 32 : n]!;
-}
-
-/**
- * collapse() of IPv6 rows of the packed snapshot (4 words and a length per row), `rows` already in address order:
- * the same merge as collapseSorted on typed stacks, so no prefix object is made for rows that merge or nest.
- */
-export function collapseV6Rows(words: Uint32Array, lens: Uint8Array, rows: readonly number[]): Cidr[] {
-  const stack = new Uint32Array(4 * rows.length);
-  const stackLens = new Uint8Array(rows.length);
-  let top = -1;
-  let coverLen = -1;
-  for (let k = 0; k < rows.length; k++) {
-    const r = 4 * rows[k]!;
-    const a = [words[r]!, words[r + 1]!, words[r + 2]!, words[r + 3]!];
-    let l = lens[rows[k]!]!;
-    // Nested in what was just pushed (sorted by address, then length): nothing to add.
-    if (coverLen >= 0 && l >= coverLen) {
-      const t = 4 * top;
-      let inside = true;
-      for (let i = 0; i < 4 && inside; i++) inside = (a[i]! & maskOf(coverLen, i)) >>> 0 === stack[t + i];
-      if (inside) continue;
-    }
-    // Merge with the top of the stack while the two are the halves of one parent: `a` has the last prefix bit set,
-    // the top is `a` with it clear.
-    while (top >= 0 && l > 0 && stackLens[top] === l) {
-      const pos = l - 1;
-      const w = pos >>> 5;
-      const bit = 0x80000000 >>> (pos & 31);
-      if ((a[w]! & bit) === 0) break;
-      const cleared = (a[w]! & ~bit) >>> 0;
-      const t = 4 * top;
-      let sibling = true;
-      for (let i = 0; i < 4 && sibling; i++) sibling = stack[t + i] === (i === w ? cleared : a[i]);
-      if (!sibling) break;
-      a[w] = cleared;
-      top--;
-      l--;
-    }
-    top++;
-    const t = 4 * top;
-    stack[t] = a[0]!;
-    stack[t + 1] = a[1]!;
-    stack[t + 2] = a[2]!;
-    stack[t + 3] = a[3]!;
-    stackLens[top] = l;
-    coverLen = l;
-  }
-  const out: Cidr[] = new Array(top + 1);
-  for (let i = 0; i <= top; i++)
-    out[i] = new Cidr(
-      true,
-      stack[4 * i]!,
-      stack[4 * i + 1]!,
-      stack[4 * i + 2]!,
-      stack[4 * i + 3]!,
-      stackLens[i]!,
-    );
-  return out;
+function collapseV6(list: readonly Cidr[]): Cidr[] {
+  const sorted = isSorted(list) ? list : [...list].sort(compareCidr);
+  const words = new Uint32Array(4 * sorted.length);
+  const lens = new Uint8Array(sorted.length);
+  sorted.forEach((c, i) => {
+    words.set([c.w0, c.w1, c.w2, c.w3], 4 * i);
+    lens[i] = c.len;
+  });
+  return collapseSortedWords(true, words, lens);
 }
 
 export function union(...lists: readonly (readonly Cidr[])[]): Cidr[] {

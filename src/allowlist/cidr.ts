@@ -14,6 +14,8 @@ export class Cidr {
     readonly w2: number,
     readonly w3: number,
     readonly len: number,
+    /** The text form, when it was made in bulk with the prefix (kernel.ts); else toString() makes it. */
+    private readonly text?: string,
   ) {}
 
   get family(): Family {
@@ -26,7 +28,8 @@ export class Cidr {
   }
 
   toString(): string {
-    // The hot path of every output: no word array for IPv4.
+    if (this.text !== undefined) return this.text;
+    // No word array for IPv4.
     return `${this.v6 ? formatAddress(true, this.words()) : formatV4(this.w0)}/${this.len}`;
   }
 
@@ -104,35 +107,10 @@ function withBit(c: Cidr, pos: number, len: number): Cidr {
   return makeCidr(c.v6, w, len);
 }
 
-/** The prefix one bit shorter that contains `c`. */
-export function parentOf(c: Cidr): Cidr {
-  return makeCidr(c.v6, c.words(), c.len - 1);
-}
-
 /** The two halves of `c`, lower first. */
 export function halves(c: Cidr): [Cidr, Cidr] {
   const w = c.words();
   return [makeCidr(c.v6, w, c.len + 1), withBit(c, c.len, c.len + 1)];
-}
-
-/** Whether `a` and `b` are the lower and upper halves of the same parent. */
-export function areSiblings(a: Cidr, b: Cidr): boolean {
-  if (a.v6 !== b.v6 || a.len !== b.len || a.len === 0) return false;
-  // Prefixes have no host bits, so siblings differ in exactly the last prefix bit: clear in `a`, set in `b`.
-  // Compared word by word without making the parent (collapse calls this once per prefix).
-  const pos = a.len - 1;
-  const word = pos >>> 5;
-  const bit = 0x80000000 >>> (pos & 31);
-  return (
-    siblingWord(a.w0, b.w0, word === 0, bit) &&
-    siblingWord(a.w1, b.w1, word === 1, bit) &&
-    siblingWord(a.w2, b.w2, word === 2, bit) &&
-    siblingWord(a.w3, b.w3, word === 3, bit)
-  );
-}
-
-function siblingWord(x: number, y: number, holdsBit: boolean, bit: number): boolean {
-  return holdsBit ? (x & bit) === 0 && (x | bit) >>> 0 === y : x === y;
 }
 
 /** The last address of the prefix (all host bits set), as words. */

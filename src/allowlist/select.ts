@@ -6,7 +6,8 @@
 import { usageError } from '../core/errors';
 import { suggest } from '../core/suggest';
 import type { Cidr, Family } from './cidr';
-import { collapse, collapseV4Keys, collapseV6Rows, subtract } from './cidr-set';
+import { collapse, subtract } from './cidr-set';
+import { aggregateFamily, type SelectionTables } from './kernel';
 import { NO_STRING, type PackedColumns, type PackedFamily } from './packed';
 import type { RangeRow, Snapshot } from './ranges';
 
@@ -208,9 +209,9 @@ export function aggregate(snapshot: Snapshot, selection: Selection): Aggregate {
 }
 
 /**
- * aggregate() on the packed columns of the embedded snapshot: the filters become lookup tables by string id, and
- * IPv4 prefixes go straight to numeric keys, so no row objects are made. Same result as the row path (select.test.ts
- * runs the oracle comparisons on both).
+ * aggregate() on the packed columns of the embedded snapshot: the filters become lookup tables by string id that the
+ * WebAssembly kernel applies to the rows in address order, so no row objects are made (kernel.ts). Same result as
+ * the row path (select.test.ts runs the oracle comparisons on both).
  */
 function aggregatePacked(packed: PackedColumns, selection: Selection): Aggregate {
   const { strings } = packed;
@@ -220,46 +221,20 @@ function aggregatePacked(packed: PackedColumns, selection: Selection): Aggregate
     for (let i = 0; i < strings.length; i++) if (set.has(strings[i]!)) t[i] = 1;
     return t;
   };
-  const take = table(selection.services)!;
-  const exclude = selection.excludeServices.size > 0 ? table(selection.excludeServices) : undefined;
-  const regions = table(selection.regions);
-  const nbgs = table(selection.networkBorderGroups);
+  const tables: SelectionTables = {
+    take: table(selection.services)!,
+    exclude: selection.excludeServices.size > 0 ? table(selection.excludeServices) : undefined,
+    regions: table(selection.regions),
+    networkBorderGroups: table(selection.networkBorderGroups),
+  };
   let rows = 0;
-  // Rows are visited in address order (the packed form's `order`), so what is picked comes out sorted.
-  const picks = (family: PackedFamily) => {
-    const { meta, count, order } = family;
-    const taken: number[] = [];
-    const dropped: number[] = [];
-    for (let k = 0; k < count; k++) {
-      const i = order[k]!;
-      const m = 3 * i;
-      const service = meta[m]!;
-      if (exclude && exclude[service] === 1) dropped.push(i);
-      if (take[service] !== 1) continue;
-      if (regions && regions[meta[m + 1]!] !== 1) continue;
-      if (nbgs) {
-        const g = meta[m + 2]!;
-        if (g === NO_STRING || nbgs[g] !== 1) continue;
-      }
-      taken.push(i);
-    }
-    rows += taken.length;
-    return [taken, dropped] as const;
+  const result = (v6: boolean, family: PackedFamily) => {
+    const { kept, excluded, rows: taken } = aggregateFamily(v6, family, tables);
+    rows += taken;
+    return excluded ? subtract(kept, excluded) : kept;
   };
-  const v4 = (indexes: number[]) => {
-    const { words, lens } = packed.v4;
-    const keys = new Float64Array(indexes.length);
-    for (let k = 0; k < indexes.length; k++) keys[k] = words[indexes[k]!]! * 64 + lens[indexes[k]!]!;
-    return collapseV4Keys(keys);
-  };
-  const v6 = (indexes: number[]) => collapseV6Rows(packed.v6.words, packed.v6.lens, indexes);
-  const result = (family: PackedFamily, build: (indexes: number[]) => Cidr[]) => {
-    const [taken, dropped] = picks(family);
-    const kept = build(taken);
-    return exclude ? subtract(kept, build(dropped)) : kept;
-  };
-  const ipv4 = selection.families.includes(4) ? result(packed.v4, v4) : [];
-  const ipv6 = selection.families.includes(6) ? result(packed.v6, v6) : [];
+  const ipv4 = selection.families.includes(4) ? result(false, packed.v4) : [];
+  const ipv6 = selection.families.includes(6) ? result(true, packed.v6) : [];
   return { ipv4, ipv6, rows };
 }
 

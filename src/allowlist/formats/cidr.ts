@@ -4,10 +4,6 @@ import type { Formatter } from './common';
 export const cidrFormat: Formatter = {
   name: 'cidr',
   summary: 'one prefix per line (default)',
-  render: (plan) => {
-    let text = '';
-    for (const c of plan.ipv4) text += `${c}\n`;
-    for (const c of plan.ipv6) text += `${c}\n`;
-    return text;
-  },
+  // join builds the text in one piece: a loop of += would allocate two strings per line (the GC cost of a run).
+  render: (plan) => [...plan.ipv4, ...plan.ipv6, ''].join('\n'),
 };
