@@ -29,6 +29,7 @@ interface KernelExports {
   ): [number, number];
   collapse4(words: number, lens: number, rows: number, n: number, outWords: number, outLens: number): number;
   collapse6(words: number, lens: number, rows: number, n: number, outWords: number, outLens: number): number;
+  mark(meta: number, count: number, field: number, seen: number): void;
   format4(words: number, lens: number, n: number, out: number): number;
   format6(words: number, lens: number, n: number, out: number): number;
 }
@@ -159,4 +160,13 @@ export function aggregateFamily(v6: boolean, family: PackedFamily, tables: Selec
     excluded: tables.exclude ? collapseIn(arena, v6, words, lens, dropped, nDropped) : undefined,
     rows: nTaken,
   };
+}
+
+/** Which string ids occur in `field` (0 service, 1 region, 2 border group) of the families' rows: 1 at each. */
+export function markIds(families: readonly PackedFamily[], field: 0 | 1 | 2): Uint8Array {
+  const arena = new Arena(kernel());
+  const seen = arena.reserve(0x10000);
+  arena.bytes(seen, 0x10000).fill(0);
+  for (const family of families) arena.exports.mark(arena.put(family.meta), family.count, field, seen);
+  return arena.bytes(seen, 0x10000).slice();
 }

@@ -108,7 +108,6 @@ export interface PackedColumns {
   v6: PackedFamily;
 }
 
-export const NO_STRING = NONE;
 
 function materialize(columns: PackedColumns): RangeRow[] {
   const rows: RangeRow[] = [];

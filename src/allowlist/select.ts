@@ -7,8 +7,8 @@ import { usageError } from '../core/errors';
 import { suggest } from '../core/suggest';
 import type { Cidr, Family } from './cidr';
 import { collapse, subtract } from './cidr-set';
-import { aggregateFamily, type SelectionTables } from './kernel';
-import { NO_STRING, type PackedColumns, type PackedFamily } from './packed';
+import { aggregateFamily, markIds, type SelectionTables } from './kernel';
+import type { PackedColumns, PackedFamily } from './packed';
 import type { RangeRow, Snapshot } from './ranges';
 
 export interface SelectionInput {
@@ -62,12 +62,8 @@ function namesOf(snapshot: Snapshot, key: keyof typeof FIELD): string[] {
   const names = new Set<string>();
   const packed = snapshot.packed;
   if (packed) {
-    // Marks by string id, then one Set entry per distinct name: not one per row.
-    const seen = new Uint8Array(NO_STRING + 1); // ids are 16-bit; NO_STRING marks a missing value
-    for (const family of [packed.v4, packed.v6]) {
-      const { meta } = family;
-      for (let i = FIELD[key]; i < family.count * 3; i += 3) seen[meta[i]!] = 1;
-    }
+    // Marks by string id (0xffff, a missing border group, is past the strings), then one Set entry per name.
+    const seen = markIds([packed.v4, packed.v6], FIELD[key]);
     for (let id = 0; id < packed.strings.length; id++) if (seen[id] === 1) names.add(packed.strings[id]!);
   } else {
     for (const row of snapshot.rows) {

@@ -1,6 +1,6 @@
-;; The allow-list's hot loops (docs/decisions/0105-allowlist-wasm-kernel.md): which rows a selection picks, the
-;; collapse of prefixes into the minimal list that covers them (as Python's ipaddress.collapse_addresses does), and
-;; their text forms (as ipaddress prints them).
+;; The allow-list's hot loops (docs/decisions/0105-allowlist-wasm-kernel.md): which names occur, which rows a
+;; selection picks, the collapse of prefixes into the minimal list that covers them (as Python's
+;; ipaddress.collapse_addresses does), and their text forms (as ipaddress prints them).
 ;; src/allowlist/kernel.ts lays the inputs out in this memory and reads the results back; aggregate.wasm is built
 ;; from this file by `npm run kernel` and a unit test checks that the two agree.
 ;;
@@ -50,6 +50,19 @@
         (br $next)))
     (local.get $nTaken)
     (local.get $nDropped))
+
+    ;; seen[id] = 1 for the string id in `field` (0 service, 1 region, 2 border group) of each of `count` rows of
+  ;; meta (see pick); seen has room for every 16-bit id.
+  (func (export "mark") (param $meta i32) (param $count i32) (param $field i32) (param $seen i32)
+    (local $p i32) (local $end i32)
+    (local.set $p (i32.add (local.get $meta) (i32.shl (local.get $field) (i32.const 1))))
+    (local.set $end (i32.add (local.get $meta) (i32.mul (local.get $count) (i32.const 6))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (i32.store8 (i32.add (local.get $seen) (i32.load16_u (local.get $p))) (i32.const 1))
+        (local.set $p (i32.add (local.get $p) (i32.const 6)))
+        (br $next))))
 
   ;; The row index of the k-th input: rows[k], or k itself when there is no rows list.
   (func $rowAt (param $rows i32) (param $k i32) (result i32)
