@@ -108,7 +108,6 @@ export interface PackedColumns {
   v6: PackedFamily;
 }
 
-
 function materialize(columns: PackedColumns): RangeRow[] {
   const rows: RangeRow[] = [];
   const { strings } = columns;
