@@ -10,6 +10,7 @@
  */
 import type { FinishRecord, KnownState, RejectReason } from '../api/agent-protocol';
 import type { ExecutionResult, ExecutionSpec, Executor, RunningAction } from './executor';
+import { isoTime } from './iso-time';
 import { knownState, type Ledger, type LedgerEntry } from './ledger';
 import type { Spool } from './spool';
 
@@ -32,8 +33,8 @@ export function finishRecordOf(result: ExecutionResult, droppedChunks: number): 
     signal: result.signal,
     reason: result.reason,
     rejectReason: result.rejectReason,
-    startedAt: result.startedAt?.toISOString() ?? null,
-    finishedAt: result.finishedAt.toISOString(),
+    startedAt: result.startedAt ? isoTime(result.startedAt) : null,
+    finishedAt: isoTime(result.finishedAt),
     outputBytes: result.output.outputBytes,
     keptBytes: result.output.keptBytes,
     outputSha256: result.output.sha256,
@@ -183,7 +184,7 @@ export class ActionRunner {
         reason: entry.reason,
         rejectReason: null,
         startedAt: entry.startedAt,
-        finishedAt: entry.finishedAt ?? this.now().toISOString(),
+        finishedAt: entry.finishedAt ?? isoTime(this.now()),
         // What the spool still holds; the server knows which chunks it already received.
         outputBytes: kept,
         keptBytes: kept,

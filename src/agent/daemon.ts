@@ -26,6 +26,7 @@ import { type AgentSettings, parseDuration } from './config';
 import { Executor } from './executor';
 import { AgentKey } from './identity';
 import { isActionId } from './ids';
+import { isoTime } from './iso-time';
 import { knownState, Ledger, type LedgerEntry } from './ledger';
 import { Spool } from './spool';
 import {
@@ -52,7 +53,7 @@ export function jsonLogger(stream: NodeJS.WritableStream = process.stderr, debug
   const write =
     (level: string) =>
     (msg: string, fields: Record<string, unknown> = {}) => {
-      stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
+      stream.write(`${JSON.stringify({ time: isoTime(), level, msg, ...fields })}\n`);
     };
   return {
     debug: debug ? write('debug') : () => {},
@@ -219,7 +220,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const hostname = settings.hostname ?? identity.hostname;
   const checkTrust = trustCheckFor(identity, settings, hostname, (name) => ledger.history(name));
   const sd = new SdNotify({ env });
-  const startedAt = new Date().toISOString();
+  const startedAt = isoTime();
   let hints: IntervalHints = DEFAULT_INTERVAL_HINTS;
   const status: DaemonStatus = {
     pid: process.pid,
@@ -329,7 +330,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         return;
       case 'accepted': {
         log.info('action accepted', { actionId, runbook: prepared.assignment.runbook?.name });
-        const startedAt = new Date().toISOString();
+        const startedAt = isoTime();
         report(actionId, async () => {
           await transport.ack(actionId, { decision: 'accept' });
           await transport.start(actionId, startedAt);
@@ -383,9 +384,9 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     while (!stopLoops.signal.aborted && !ready) {
       try {
         await transport.call('heartbeat', {
-          json: { sentAt: new Date().toISOString(), running: runner.active, spoolBytes: spool.bytes },
+          json: { sentAt: isoTime(), running: runner.active, spoolBytes: spool.bytes },
         });
-        status.lastPollAt = new Date().toISOString();
+        status.lastPollAt = isoTime();
         status.connected = true;
         void saveStatus();
         connected();
@@ -410,7 +411,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         parked = undefined;
         if (response.intervalHints) hints = response.intervalHints;
         backoff.reset();
-        status.lastPollAt = new Date().toISOString();
+        status.lastPollAt = isoTime();
         status.connected = true;
         status.lastError = null;
         void saveStatus();

@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { FinalStatus, KnownState } from '../api/agent-protocol';
 import { createExclusive, ensurePrivateDir, writeDurable } from './durable';
 import { checkActionId, isActionId } from './ids';
+import { isoTime } from './iso-time';
 import { processStartTime, signalGroup } from './process-group';
 
 export type LedgerState = KnownState['state'];
@@ -69,7 +70,7 @@ export class Ledger {
     const entry: LedgerEntry = {
       actionId,
       state: 'accepted',
-      receivedAt: this.now().toISOString(),
+      receivedAt: isoTime(this.now()),
       startedAt: null,
       pid: null,
       pidStartTime: null,
@@ -100,7 +101,7 @@ export class Ledger {
       return {
         actionId,
         state: 'interrupted',
-        receivedAt: this.now().toISOString(),
+        receivedAt: isoTime(this.now()),
         startedAt: null,
         pid: null,
         pidStartTime: null,
@@ -142,7 +143,7 @@ export class Ledger {
       state: 'running',
       pid: info.pid,
       pidStartTime: info.pidStartTime ?? null,
-      startedAt: info.startedAt.toISOString(),
+      startedAt: isoTime(info.startedAt),
     });
   }
 
@@ -163,8 +164,8 @@ export class Ledger {
       exitCode: result.exitCode,
       signal: result.signal,
       reason: result.reason,
-      finishedAt: result.finishedAt.toISOString(),
-      ...(result.startedAt ? { startedAt: result.startedAt.toISOString() } : {}),
+      finishedAt: isoTime(result.finishedAt),
+      ...(result.startedAt ? { startedAt: isoTime(result.startedAt) } : {}),
     });
   }
 
@@ -221,7 +222,7 @@ export class Ledger {
         state: 'interrupted',
         status: 'interrupted',
         reason,
-        finishedAt: finishedAt.toISOString(),
+        finishedAt: isoTime(finishedAt),
       };
       await writeDurable(this.file(entry.actionId), `${JSON.stringify(next)}\n`);
       recovered.push(next);

@@ -4,8 +4,8 @@
  *
  * - V8's optimising tiers (Sparkplug, Maglev, TurboFan) stay off: their code and the compilers' own pages cost a
  *   few MiB and buy nothing for a few function calls a second. The executable's flags are fixed at build time for
- *   every command (scripts/build.mjs EXEC_ARGV), so the agent sets these at run time; V8 reads them when it decides
- *   to tier up, and Node leaves flags unfrozen after start-up.
+ *   every command (scripts/build.mjs EXEC_ARGV), so the agent sets these at run time, first thing in
+ *   `runAgentStart`; V8 reads them when it decides to tier up, and Node leaves flags unfrozen after start-up.
  * - After the first idle poll and then every COMPACT_EVERY idle polls (~4 min at the usual 25 s hold), one
  *   memory-reducing full GC (V8's "last resort" collection, the one behind a low-memory notification): regular GCs
  *   leave the heap at its high-water mark, this one gives it back. Counted in polls, not minutes, because the

@@ -82,9 +82,12 @@ export function parseAgentStart(
 
 /** Runs the agent until it stops; resolves with the exit code. Errors are the caller's to render. */
 export async function runAgentStart(flags: AgentStartFlags, options: { version: string }): Promise<number> {
+  // Before anything else runs: start-up's hot loops (config, YAML, recovery) would otherwise wake Maglev and
+  // TurboFan, whose code then stays mapped into the daemon (~2 MiB of the executable; decision 0506).
+  const { leanRuntime } = await import('./memory');
+  const runtime = leanRuntime();
   const { loadAgentConfig } = await import('./config');
   const { jsonLogger, startDaemon } = await import('./daemon');
-  const { leanRuntime } = await import('./memory');
   const loaded = await loadAgentConfig({
     flags: {
       stateDir: flags['state-dir'],
@@ -103,7 +106,6 @@ export async function runAgentStart(flags: AgentStartFlags, options: { version: 
   for (const note of loaded.notes) log.warn(note);
   // The CLI's SIGINT handler exits at once (src/main.ts); the agent drains on SIGINT as on SIGTERM instead.
   process.removeAllListeners('SIGINT');
-  const runtime = leanRuntime();
   const daemon = await startDaemon({
     settings: loaded.settings,
     version: options.version,

@@ -14,6 +14,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { configError } from '../core/errors';
 import { ensurePrivateDir, writeDurable } from './durable';
+import { isoTime } from './iso-time';
 
 export const DEFAULT_STATE_DIR = '/var/lib/neptune';
 
@@ -108,7 +109,7 @@ export async function writePidFile(paths: StatePaths, now = new Date()): Promise
   const record: PidFile = {
     pid: process.pid,
     pidStartTime: processStartTime(process.pid) ?? null,
-    startedAt: now.toISOString(),
+    startedAt: isoTime(now),
   };
   await writeDurable(paths.pid, `${JSON.stringify(record)}\n`);
 }
