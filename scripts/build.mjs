@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Builds the CLI.
 //   node scripts/build.mjs         dist/neptune.cjs, the launcher that bin/neptune runs (src/launch.ts), dist/cli.cjs,
-//                                  the full CLI it loads (src/main.ts), and dist/agent.cjs, what it loads for
-//                                  `agent start` (src/agent/main.ts): CommonJS bundles (`npm run bundle`)
+//                                  the full CLI it loads (src/main.ts), dist/agent.cjs, what it loads for
+//                                  `agent start` (src/agent/main.ts), and dist/lint.cjs, for `runbook lint`
+//                                  (src/runbook/main.ts): CommonJS bundles (`npm run bundle`)
 //   node scripts/build.mjs --sea   and dist/neptune: the single executable (Node SEA in the pinned Node binary), the
 //                                  launcher as its main script, the other bundles and their V8 code caches as assets
 // docs/decisions/0002-single-executable.md says why SEA and not pkg.
@@ -45,10 +46,12 @@ const BUNDLES = [
   { entry: 'src/main.ts', out: 'cli.cjs' },
   // `agent start` without oclif, fastify, undici…: the daemon's memory (decision 0505).
   { entry: 'src/agent/main.ts', out: 'agent.cjs' },
+  // `runbook lint` without oclif and the rest of the CLI: its start-up (decision 0209).
+  { entry: 'src/runbook/main.ts', out: 'lint.cjs' },
 ];
 
 /** The bundles the launcher loads (src/launch.ts, loadBundle): SEA assets, each with its V8 code cache. */
-const LOADED = ['cli.cjs', 'agent.cjs'];
+const LOADED = ['cli.cjs', 'agent.cjs', 'lint.cjs'];
 
 async function bundle() {
   mkdirSync(dist, { recursive: true });

@@ -1,10 +1,11 @@
 /**
  * The program's entry (dist/neptune.cjs, and the main script of the single executable). It answers what needs
  * neither oclif nor most of the code (`--version`, a plain `neptune allowlist …` on the embedded snapshot), hands
- * `agent start` to the agent bundle (src/agent/main.ts, decision 0505), and loads the full CLI (src/main.ts) for
+ * `agent start` to the agent bundle (src/agent/main.ts, decision 0505) and `runbook lint` to the lint bundle
+ * (src/runbook/main.ts, decision 0209), and loads the full CLI (src/main.ts) for
  * everything else, so that those runs pay only for what they use (docs/decisions/0003-launcher.md). In the
- * executable each bundle is a SEA asset (`cli.cjs`, `agent.cjs`) compiled with the V8 code cache built beside it
- * (`NAME.cache`); from a checkout they are dist/cli.cjs and dist/agent.cjs.
+ * executable each bundle is a SEA asset (`cli.cjs`, `agent.cjs`, `lint.cjs`) compiled with the V8 code cache built
+ * beside it (`NAME.cache`); from a checkout they are dist/cli.cjs, dist/agent.cjs and dist/lint.cjs.
  */
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,8 +19,8 @@ interface Cli {
   start(argv: string[]): void;
 }
 
-/** The agent bundle (src/agent/main.ts): true when it took the run. */
-interface AgentMain {
+/** The agent and lint bundles (src/agent/main.ts, src/runbook/main.ts): true when it took the run. */
+interface FastMain {
   start(argv: string[]): boolean;
 }
 
@@ -50,7 +51,7 @@ function quietMainContextLoaderWarning(): void {
 }
 
 /**
- * One of the bundles beside the launcher (dist/cli.cjs, dist/agent.cjs). In the executable it is the SEA asset of
+ * One of the bundles beside the launcher (dist/cli.cjs, dist/agent.cjs, dist/lint.cjs). In the executable it is the SEA asset of
  * that name, compiled with the V8 code cache the build made for it (`NAME.cache`).
  */
 function loadBundle<T>(name: string, argv: string[]): T {
@@ -79,7 +80,16 @@ function loadBundle<T>(name: string, argv: string[]): T {
  */
 function startAgent(argv: string[]): boolean {
   if (argv[0] !== 'agent' || argv[1] !== 'start' || process.env.NEPTUNE_NO_FAST_PATH === '1') return false;
-  return loadBundle<AgentMain>('agent.cjs', argv).start(argv.slice(2));
+  return loadBundle<FastMain>('agent.cjs', argv).start(argv.slice(2));
+}
+
+/**
+ * `runbook lint` from its own bundle, without oclif and the rest of the CLI: their loading was most of the CPU
+ * time of a small lint run (decision 0209). Like the agent's, the bundle declines argv it does not fully understand.
+ */
+function startLint(argv: string[]): boolean {
+  if (argv[0] !== 'runbook' || argv[1] !== 'lint' || process.env.NEPTUNE_NO_FAST_PATH === '1') return false;
+  return loadBundle<FastMain>('lint.cjs', argv).start(argv.slice(2));
 }
 
 /** Writes all of `text` to stdout; false when stdout is a closed pipe (`| head`), which ends the run quietly. */
@@ -105,4 +115,4 @@ function writeStdout(text: string): boolean {
 const argv = process.argv.slice(2);
 const text = answer(argv);
 if (text !== undefined) writeStdout(text);
-else if (!startAgent(argv)) loadBundle<Cli>('cli.cjs', argv).start(argv);
+else if (!startAgent(argv) && !startLint(argv)) loadBundle<Cli>('cli.cjs', argv).start(argv);

@@ -15,6 +15,7 @@ import { boundYoungGeneration, heapGuard } from './gc';
 import type { Selection } from './selection';
 import { type ScComment, type ScInput, scSeverity, shellcheckFiles } from './shellcheck';
 import type { Directive } from './suppress';
+import { noTurbofan } from './tiering';
 import { type Finding, type Language, type LintSettings, SEVERITY_RANK, type Severity } from './types';
 
 export interface LintIo {
@@ -210,9 +211,12 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
   const linted: Linted[] = [];
   const diffs: { file: string; diff: string }[] = [];
   const fixed: string[] = [];
-  // runs of a few files never collect; large ones stay near their live set (decision 0207)
+  // runs of a few files never collect; large ones stay near their live set (decision 0207) and skip TurboFan (0209)
   const large = targets.length >= 100;
-  if (large) boundYoungGeneration();
+  if (large) {
+    boundYoungGeneration();
+    noTurbofan();
+  }
   const tick = large ? heapGuard(100, GC_SLACK_MB) : () => {};
   for (const t of targets) {
     tick();

@@ -4,7 +4,7 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { isNode, LineCounter, parseDocument } from 'yaml';
-import { MANIFEST_SCHEMA } from './schema';
+import { isValidManifest, MANIFEST_SCHEMA } from './schema';
 import { parseSimpleYaml } from './simple-yaml';
 import type { ManifestProblem } from './types';
 
@@ -93,7 +93,7 @@ export function parseManifest(yamlText: string, base: number, inline: boolean): 
   const simple = parseSimpleYaml(yamlText);
   if (simple !== undefined) {
     const value = (inline ? simple.neptune : simple) ?? {};
-    if (typeof value === 'object' && validate(value).length === 0)
+    if (isValidManifest(value))
       return {
         manifest: value as Manifest,
         span: inline ? { start: base, end: base + yamlText.length } : null,

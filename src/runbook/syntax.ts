@@ -7,7 +7,7 @@
  * flags at start-up, so this cannot be set from here.
  *
  * The tree is copied once into plain objects (SNode): rules walk it many times, and every access to a
- * web-tree-sitter node crosses into WebAssembly.
+ * web-tree-sitter node crosses into WebAssembly. The copy drives the module's tree cursor directly (CursorExports).
  */
 import { Language, Parser } from 'web-tree-sitter';
 import { readAsset } from '../core/assets';
@@ -26,22 +26,74 @@ export interface SNode {
   walked?: SNode[] | null;
 }
 
-let runtime: Promise<void> | null = null;
-const parsers = new Map<'bash' | 'python', Promise<Parser>>();
+/**
+ * The exports of web-tree-sitter's WebAssembly module that the tree copy calls itself. Emscripten fills them into
+ * the options object given to `Parser.init`. The TreeCursor wrapper around them wrote and read the cursor's four
+ * words through `setValue`/`getValue` on every call, ~0.4 ms of a file (decision 0209); the module keeps the cursor
+ * in its transfer buffer between calls anyway, so the copy drives it with these alone. web-tree-sitter is pinned
+ * (package.json): a version that renames them fails `loadParser`, and every lint test with it.
+ */
+interface CursorExports {
+  /** Puts the tree's root node into the transfer buffer. */
+  _ts_tree_root_node_wasm(tree: number): void;
+  /** A cursor on the node in the transfer buffer, left there. */
+  _ts_tree_cursor_new_wasm(tree: number): void;
+  _ts_tree_cursor_delete_wasm(tree: number): void;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+}
+
+const CURSOR_EXPORTS: readonly (keyof CursorExports)[] = [
+  '_ts_tree_root_node_wasm',
+  '_ts_tree_cursor_new_wasm',
+  '_ts_tree_cursor_delete_wasm',
+  '_ts_tree_cursor_goto_first_child_wasm',
+  '_ts_tree_cursor_goto_next_sibling_wasm',
+  '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_current_node_type_id_wasm',
+  '_ts_tree_cursor_current_field_id_wasm',
+  '_ts_tree_cursor_current_node_is_missing_wasm',
+  '_ts_tree_cursor_start_index_wasm',
+  '_ts_tree_cursor_end_index_wasm',
+];
+
+/** A grammar's parser and the module's cursor exports. */
+export interface LoadedParser {
+  parser: Parser;
+  wasm: CursorExports;
+}
+
+let runtime: Promise<CursorExports> | null = null;
+const parsers = new Map<'bash' | 'python', Promise<LoadedParser>>();
+
+function initRuntime(): Promise<CursorExports> {
+  const module: Record<string, unknown> = { wasmBinary: new Uint8Array(readAsset('web-tree-sitter.wasm')) };
+  return Parser.init(module).then(() => {
+    const missing = CURSOR_EXPORTS.filter((name) => typeof module[name] !== 'function');
+    if (missing.length > 0) throw new Error(`web-tree-sitter lacks ${missing.join(', ')}`);
+    return module as unknown as CursorExports;
+  });
+}
 
 /**
  * The parser of one grammar, loaded once per process and only when a file needs it: a run of shell runbooks never
  * compiles the Python grammar.
  */
-export function loadParser(grammar: 'bash' | 'python'): Promise<Parser> {
+export function loadParser(grammar: 'bash' | 'python'): Promise<LoadedParser> {
   let loading = parsers.get(grammar);
   if (!loading) {
-    runtime ??= Parser.init({ wasmBinary: new Uint8Array(readAsset('web-tree-sitter.wasm')) });
-    loading = runtime.then(async () => {
+    runtime ??= initRuntime();
+    loading = runtime.then(async (wasm) => {
       const language = await Language.load(new Uint8Array(readAsset(`tree-sitter-${grammar}.wasm`)));
       const parser = new Parser();
       parser.setLanguage(language);
-      return parser;
+      return { parser, wasm };
     });
     parsers.set(grammar, loading);
   }
@@ -55,7 +107,7 @@ const LEAF: SNode[] = Object.freeze([]) as unknown as SNode[];
  * Parses and copies the tree. web-tree-sitter reports offsets in UTF-16 code units for JavaScript strings, which is
  * what String#slice uses.
  */
-export function parseToTree(parser: Parser, text: string): SNode {
+export function parseToTree({ parser, wasm }: LoadedParser, text: string): SNode {
   const tree = parser.parse(text);
   if (!tree) throw new Error('parser returned no tree');
   try {
@@ -65,16 +117,19 @@ export function parseToTree(parser: Parser, text: string): SNode {
     // named-ness is a property of the node type: one lookup per type, not one call into WebAssembly per node
     const namedById = namedTypes(language);
     const hasError = tree.rootNode.hasError;
-    const cursor = tree.walk();
+    // the tree's address in the module (web-tree-sitter's handle)
+    const address = (tree as unknown as { 0: number })[0];
+    wasm._ts_tree_root_node_wasm(address);
+    wasm._ts_tree_cursor_new_wasm(address);
     const make = (parent: SNode | null): SNode => {
-      const typeId = cursor.nodeTypeId;
-      const fieldId = parent ? cursor.currentFieldId : 0;
-      const missing = hasError && cursor.nodeIsMissing;
+      const typeId = wasm._ts_tree_cursor_current_node_type_id_wasm(address);
+      const fieldId = parent ? wasm._ts_tree_cursor_current_field_id_wasm(address) : 0;
+      const missing = hasError && wasm._ts_tree_cursor_current_node_is_missing_wasm(address) === 1;
       return {
         type: types[typeId] || 'ERROR',
         field: fieldId ? (fieldNames[fieldId] ?? null) : null,
-        start: cursor.startIndex,
-        end: cursor.endIndex,
+        start: wasm._ts_tree_cursor_start_index_wasm(address),
+        end: wasm._ts_tree_cursor_end_index_wasm(address),
         named: typeId === 65535 || namedById[typeId] === true || missing,
         missing,
         children: LEAF,
@@ -82,26 +137,29 @@ export function parseToTree(parser: Parser, text: string): SNode {
         walked: null,
       };
     };
-    const root = make(null);
-    let current = root;
-    // Iterative depth-first copy with the cursor: far fewer calls into WebAssembly than node accessors.
-    if (cursor.gotoFirstChild()) {
-      copy: for (;;) {
-        const node = make(current);
-        if (current.children === LEAF) current.children = [node];
-        else current.children.push(node);
-        if (cursor.gotoFirstChild()) {
-          current = node;
-          continue;
-        }
-        while (!cursor.gotoNextSibling()) {
-          if (!cursor.gotoParent()) break copy;
-          current = current.parent ?? root;
+    try {
+      const root = make(null);
+      let current = root;
+      // Iterative depth-first copy with the cursor: far fewer calls into WebAssembly than node accessors.
+      if (wasm._ts_tree_cursor_goto_first_child_wasm(address) === 1) {
+        copy: for (;;) {
+          const node = make(current);
+          if (current.children === LEAF) current.children = [node];
+          else current.children.push(node);
+          if (wasm._ts_tree_cursor_goto_first_child_wasm(address) === 1) {
+            current = node;
+            continue;
+          }
+          while (wasm._ts_tree_cursor_goto_next_sibling_wasm(address) !== 1) {
+            if (wasm._ts_tree_cursor_goto_parent_wasm(address) !== 1) break copy;
+            current = current.parent ?? root;
+          }
         }
       }
+      return root;
+    } finally {
+      wasm._ts_tree_cursor_delete_wasm(address);
     }
-    cursor.delete();
-    return root;
   } finally {
     tree.delete();
   }

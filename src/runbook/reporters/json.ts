@@ -50,11 +50,41 @@ export function* jsonChunks(input: Parameters<Reporter>[0]): Generator<string> {
   const BATCH = 500;
   for (let i = 0; i < findings.length; i += BATCH) {
     const part: string[] = [];
-    for (let j = i; j < Math.min(i + BATCH, findings.length); j++)
-      part.push(`    ${JSON.stringify(jsonFinding(findings[j]!), null, 2).replace(/\n/g, '\n    ')}`);
+    for (let j = i; j < Math.min(i + BATCH, findings.length); j++) part.push(findingText(findings[j]!));
     yield part.join(',\n') + (i + BATCH < findings.length ? ',\n' : '\n');
   }
   yield '  ]\n}\n';
+}
+
+const q = JSON.stringify;
+
+/** A nested value as JSON.stringify(…, null, 2) writes it at the depth of a finding's keys. */
+const nested = (value: unknown) => q(value, null, 2).replace(/\n/g, '\n      ');
+
+/**
+ * One finding of the findings array, byte for byte what JSON.stringify(jsonFinding(f), null, 2) indented by four
+ * spaces gives, written directly: stringifying an object per finding was ~40 % of the report's time (decision 0209).
+ */
+function findingText(f: Finding): string {
+  const r = f.range;
+  let out = `    {
+      "ruleId": ${q(f.ruleId)},
+      "ruleName": ${q(f.ruleName)},
+      "severity": ${q(f.severity)},
+      "message": ${q(f.message)},
+      "file": ${q(f.file)},
+      "range": {
+        "startLine": ${q(r.startLine)},
+        "startColumn": ${q(r.startColumn)},
+        "endLine": ${q(r.endLine)},
+        "endColumn": ${q(r.endColumn)}
+      },
+`;
+  if (f.fix)
+    out += `      "fix": ${nested({ description: f.fix.description, safe: f.fix.safe, edits: f.fix.edits })},\n`;
+  out += `      "fingerprint": ${q(f.fingerprint)},\n      "source": ${q(f.source)}`;
+  if (f.suppression) out += `,\n      "suppression": ${nested(f.suppression)}`;
+  return `${out}\n    }`;
 }
 
 export const json: Reporter = (input) => [...jsonChunks(input)].join('');
