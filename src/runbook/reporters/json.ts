@@ -47,7 +47,8 @@ export function* jsonChunks(input: Parameters<Reporter>[0]): Generator<string> {
   }
   // `findings` is the last key: open its array instead of the empty one
   yield `${top.slice(0, top.length - '[]\n}'.length)}[\n`;
-  const BATCH = 500;
+  // ~16 Ki characters a batch: small enough to die young (see batched in ../cli.ts)
+  const BATCH = 32;
   for (let i = 0; i < findings.length; i += BATCH) {
     const part: string[] = [];
     for (let j = i; j < Math.min(i + BATCH, findings.length); j++) part.push(findingText(findings[j]!));
