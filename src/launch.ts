@@ -20,7 +20,7 @@ interface Cli {
 }
 
 /** The agent and lint bundles (src/agent/main.ts, src/runbook/main.ts): true when it took the run. */
-interface FastMain {
+interface OwnMain {
   start(argv: string[]): boolean;
 }
 
@@ -75,21 +75,18 @@ function loadBundle<T>(name: string, argv: string[]): T {
 }
 
 /**
- * `agent start` runs for months: its own bundle keeps the daemon's memory to what it uses (decision 0505). The
- * bundle declines argv it does not fully understand (help, mistakes), which the full CLI then answers.
+ * Commands with a bundle of their own, so that a run loads only what it uses: `agent start` runs for months and
+ * keeps its memory to what it needs (decision 0505); `runbook lint` is a CI step that often lints a handful of
+ * files, and loading oclif and the rest of the CLI was most of its CPU time (decision 0209). Each bundle declines
+ * argv it does not fully understand (help, mistakes), which the full CLI then answers.
  */
-function startAgent(argv: string[]): boolean {
-  if (argv[0] !== 'agent' || argv[1] !== 'start' || process.env.NEPTUNE_NO_FAST_PATH === '1') return false;
-  return loadBundle<FastMain>('agent.cjs', argv).start(argv.slice(2));
-}
+const OWN_BUNDLES: Record<string, string> = { 'agent start': 'agent.cjs', 'runbook lint': 'lint.cjs' };
 
-/**
- * `runbook lint` from its own bundle, without oclif and the rest of the CLI: their loading was most of the CPU
- * time of a small lint run (decision 0209). Like the agent's, the bundle declines argv it does not fully understand.
- */
-function startLint(argv: string[]): boolean {
-  if (argv[0] !== 'runbook' || argv[1] !== 'lint' || process.env.NEPTUNE_NO_FAST_PATH === '1') return false;
-  return loadBundle<FastMain>('lint.cjs', argv).start(argv.slice(2));
+/** True when a command's own bundle took the run. */
+function startOwnBundle(argv: string[]): boolean {
+  const bundle = OWN_BUNDLES[`${argv[0]} ${argv[1]}`];
+  if (!bundle || process.env.NEPTUNE_NO_FAST_PATH === '1') return false;
+  return loadBundle<OwnMain>(bundle, argv).start(argv.slice(2));
 }
 
 /** Writes all of `text` to stdout; false when stdout is a closed pipe (`| head`), which ends the run quietly. */
@@ -115,4 +112,4 @@ function writeStdout(text: string): boolean {
 const argv = process.argv.slice(2);
 const text = answer(argv);
 if (text !== undefined) writeStdout(text);
-else if (!startAgent(argv) && !startLint(argv)) loadBundle<Cli>('cli.cjs', argv).start(argv);
+else if (!startOwnBundle(argv)) loadBundle<Cli>('cli.cjs', argv).start(argv);

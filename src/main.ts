@@ -10,6 +10,7 @@ import { isSea, repoRoot } from './core/assets';
 import { ERROR_KINDS, EXIT } from './core/errors';
 import { renderError } from './core/handle';
 import { Output } from './core/output';
+import { handleInterruptAndClosedStdout } from './core/process';
 import { globalSwitches } from './core/switches';
 
 const COMMANDS_MODULE = '__neptune_commands__.cjs';
@@ -156,12 +157,7 @@ async function commandNotFound(words: string[], ids: string[], output: Output): 
 
 /** Runs the CLI as the program (src/launch.ts calls this): exit code, Ctrl-C, a closed stdout pipe. */
 export function start(argv: string[]): void {
-  process.on('SIGINT', () => process.exit(EXIT.interrupted));
-  // `neptune … | head`: the reader left; stop quietly rather than with an unhandled EPIPE.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-    throw error;
-  });
+  handleInterruptAndClosedStdout();
   main(argv).then(
     (code) => {
       process.exitCode = code;

@@ -1,6 +1,7 @@
 /** `neptune audit verify FILE`: read an export (or stdin for `-`) and the audit public keys, then verify. */
 import { readFile } from 'node:fs/promises';
 import { fromFsError } from '../core/errors';
+import { readStdin } from '../core/process';
 import { parseJwks } from '../runbook/signing/keys';
 import { type VerifyReport, verifyExport } from './verify';
 
@@ -10,12 +11,6 @@ async function read(file: string): Promise<string> {
   } catch (error) {
     throw fromFsError(error, file);
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function verifyExportFile(

@@ -22,25 +22,6 @@ function gcFunction(): (() => void) | null {
   return collect;
 }
 
-let bounded = false;
-
-/**
- * Stops the young generation from growing for the rest of the process. V8 doubles it (up to 64 MB per semi-space
- * without pointer compression) whenever as many bytes survived scavenges as it holds; a large lint run keeps every
- * finding and always has a file in flight, so it grew to 128 MB that was never given back: the largest part of the
- * peak RSS at 10,000 files. V8 reads the growth factor each time it grows the space, so this works after start-up;
- * only `runbook lint` calls it, for runs of many files (decision 0208).
- */
-export function boundYoungGeneration(): void {
-  if (bounded) return;
-  bounded = true;
-  try {
-    setFlagsFromString('--semi-space-growth-factor=1');
-  } catch {
-    // an embedder that refuses flags keeps V8's sizing
-  }
-}
-
 /**
  * Returns a tick to call once per file: every `period` files it looks at the heap, and when it grew by more than
  * `slackMb` since the last collection it runs a full one (a no-op where V8 does not allow it).

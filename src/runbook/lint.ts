@@ -11,11 +11,11 @@ import { writeFileAtomic } from '../core/fs';
 import { lineStartsOf } from './analyze';
 import { compareFindings, directivesFor, fingerprints, lineAt, lintText, rangeOf } from './engine';
 import { fixText, unifiedDiff } from './fix';
-import { boundYoungGeneration, heapGuard } from './gc';
+import { heapGuard } from './gc';
+import { tuneForLargeRun } from './large-run';
 import type { Selection } from './selection';
 import { type ScComment, type ScInput, scSeverity, shellcheckFiles } from './shellcheck';
 import type { Directive } from './suppress';
-import { noTurbofan } from './tiering';
 import { type Finding, type Language, type LintSettings, SEVERITY_RANK, type Severity } from './types';
 
 export interface LintIo {
@@ -211,12 +211,10 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
   const linted: Linted[] = [];
   const diffs: { file: string; diff: string }[] = [];
   const fixed: string[] = [];
-  // runs of a few files never collect; large ones stay near their live set (decision 0207) and skip TurboFan (0209)
+  // runs of a few files never collect; large ones stay near their live set (decisions 0207, 0208) and skip
+  // TurboFan (0209)
   const large = targets.length >= 100;
-  if (large) {
-    boundYoungGeneration();
-    noTurbofan();
-  }
+  if (large) tuneForLargeRun();
   const tick = large ? heapGuard(100, GC_SLACK_MB) : () => {};
   for (const t of targets) {
     tick();

@@ -9,26 +9,16 @@
 import { EXIT } from '../core/errors';
 import { renderError } from '../core/handle';
 import { Output } from '../core/output';
+import { handleInterruptAndClosedStdout, readStdin } from '../core/process';
 import { VERSION } from '../core/version';
 import { parseLintArgv } from './argv';
 import { runLintCommand } from './cli';
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** Lints for the argv after `runbook lint`; false when the full CLI should take this argv. */
 export function start(argv: string[]): boolean {
   const parsed = parseLintArgv(argv);
   if (!parsed) return false;
-  // as the full CLI does (src/main.ts start): Ctrl-C, and a reader that left (`| head`)
-  process.on('SIGINT', () => process.exit(EXIT.interrupted));
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-    throw error;
-  });
+  handleInterruptAndClosedStdout();
   const output = new Output({ quiet: parsed.quiet, noColor: parsed.noColor });
   runLintCommand({
     flags: parsed.flags,

@@ -1,5 +1,6 @@
 import { Flags, type Interfaces } from '@oclif/core';
 import { NeptuneCommand } from '../../core/command';
+import { readStdin } from '../../core/process';
 import { LINT_FLAGS, type LintFlagSpec } from '../../runbook/argv';
 import type { LintFlags } from '../../runbook/cli';
 
@@ -51,11 +52,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings (or more warnings tha
       version: this.config.version,
       cwd: process.cwd(),
       env: process.env,
-      readStdin: async () => {
-        const chunks: Buffer[] = [];
-        for await (const c of process.stdin) chunks.push(c as Buffer);
-        return Buffer.concat(chunks).toString('utf8');
-      },
+      readStdin,
     });
   }
 }
