@@ -99,8 +99,8 @@ function injectionSite(
   if (name === 'eval' && args.some((w) => wordTainted(shell, w))) return 'eval';
   if ((name === 'source' || name === '.') && args[0] && wordTainted(shell, args[0]))
     return `${name} (the file to run)`;
-  // `sh -c STRING`, also inside docker exec / kubectl exec / xargs
-  for (let i = -1; i < args.length; i++) {
+  // `sh -c STRING`, also inside docker exec / kubectl exec / xargs (only where a -c is given at all)
+  for (let i = lits.includes('-c') ? -1 : args.length; i < args.length; i++) {
     const word = i === -1 ? name : lits[i];
     if (word && SHELLS.test(word.slice(word.lastIndexOf('/') + 1))) {
       const c = lits.indexOf('-c', i + 1);

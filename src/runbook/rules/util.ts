@@ -19,21 +19,12 @@ export function isTainted(shell: ShellModel, e: Expansion): boolean {
 
 /** Does the word carry alert input (a tainted variable, or a substitution that reads one)? */
 export function wordTainted(shell: ShellModel, w: Word): boolean {
-  return shell.expansions.some(
-    (e) =>
-      e.name !== null &&
-      shell.tainted.has(e.name) &&
-      !e.length &&
-      e.node.start >= w.node.start &&
-      e.node.end <= w.node.end,
-  );
+  return spanTainted(shell, w.node.start, w.node.end);
 }
 
 export function spanTainted(shell: ShellModel, start: number, end: number): boolean {
-  return shell.expansions.some(
-    (e) =>
-      e.name !== null && shell.tainted.has(e.name) && !e.length && e.node.start >= start && e.node.end <= end,
-  );
+  for (const e of shell.taintedExpansions) if (e.node.start >= start && e.node.end <= end) return true;
+  return false;
 }
 
 export function hasExpansion(w: Word): boolean {

@@ -3,7 +3,7 @@
  * pipelines, wrappers (sudo, timeout, env, xargs…), assignments, tests, and the flow of alert values (NP_* and
  * declared params) through variables. Rules read this model instead of the raw tree.
  */
-import { ancestors, field, fields, type SNode, walk } from '../syntax';
+import { field, fields, type SNode, walk } from '../syntax';
 
 export interface Expansion {
   node: SNode;
@@ -83,6 +83,8 @@ export interface ShellModel {
   tests: TestUse[];
   /** Variables that carry alert input, with where they became tainted. */
   tainted: Map<string, number>;
+  /** The expansions that carry alert input (a tainted variable, not its length), in document order. */
+  taintedExpansions: Expansion[];
   /** Offsets where `set -e`, `set -u`, `set -o pipefail` first take effect (or -1). */
   strict: { errexit: number; nounset: number; pipefail: number };
   /** All comment nodes. */
@@ -156,10 +158,8 @@ export function buildShellModel(
         break;
       case 'command': {
         const nameNode = field(node, 'name');
-        const argv = [
-          ...(nameNode ? [makeWord(nameNode.children[0] ?? nameNode)] : []),
-          ...fields(node, 'argument').map(makeWord),
-        ];
+        const argv: Word[] = nameNode ? [makeWord(nameNode.children[0] ?? nameNode)] : [];
+        for (const c of node.children) if (c.field === 'argument') argv.push(makeWord(c));
         const cmd: Command = {
           node,
           argv,
@@ -171,7 +171,7 @@ export function buildShellModel(
           pipeline: null,
           pipeIndex: -1,
           redirects: [],
-          inSubstitution: ancestors(node).some((a) => a.type === 'command_substitution'),
+          inSubstitution: hasAncestor(node, 'command_substitution'),
           inCondition: false,
           orElse: null,
         };
@@ -264,7 +264,7 @@ export function buildShellModel(
         cmd.orElse = src(right);
       }
     }
-    for (const a of ancestors(cmd.node)) {
+    for (let a = cmd.node.parent; a && !cmd.inCondition; a = a.parent) {
       if (
         (a.type === 'if_statement' || a.type === 'while_statement' || a.type === 'elif_clause') &&
         isInField(cmd.node, a, 'condition')
@@ -292,7 +292,7 @@ export function buildShellModel(
     const t = src(node);
     let name: string | null = null;
     if (kind === 'var') {
-      const v = walkFind(node, (n) => n.type === 'variable_name' || n.type === 'special_variable_name');
+      const v = firstVariable(node);
       name = v ? src(v) : null;
     }
     const exp: Expansion = {
@@ -353,8 +353,20 @@ export function buildShellModel(
     if (!changed) break;
   }
 
+  const taintedExpansions = expansions.filter((e) => e.name !== null && tainted.has(e.name) && !e.length);
   const statements = root.children.filter((c) => c.named && c.type !== 'comment');
-  return { commands, expansions, assignments, tests, tainted, strict, comments, statements, explicitChecks };
+  return {
+    commands,
+    expansions,
+    assignments,
+    tests,
+    tainted,
+    taintedExpansions,
+    strict,
+    comments,
+    statements,
+    explicitChecks,
+  };
 }
 
 function isInField(node: SNode, ancestor: SNode, name: string): boolean {
@@ -362,9 +374,19 @@ function isInField(node: SNode, ancestor: SNode, name: string): boolean {
   return child?.field === name;
 }
 
-function walkFind(node: SNode, pred: (n: SNode) => boolean): SNode | null {
-  for (const n of walk(node)) if (pred(n)) return n;
+/** The first variable name in the subtree, in document order (without caching a walk of every expansion). */
+function firstVariable(node: SNode): SNode | null {
+  if (node.type === 'variable_name' || node.type === 'special_variable_name') return node;
+  for (const c of node.children) {
+    const v = firstVariable(c);
+    if (v) return v;
+  }
   return null;
+}
+
+function hasAncestor(node: SNode, type: string): boolean {
+  for (let p = node.parent; p; p = p.parent) if (p.type === type) return true;
+  return false;
 }
 
 function firstCommand(node: SNode, byNode: Map<SNode, Command>): Command | null {
@@ -493,14 +515,15 @@ export function literalOf(node: SNode, text: string): string | null {
     case 'word':
     case 'number':
     case 'command_name':
-      if (node.children.some((c) => c.named))
-        return node.children.length === 1 ? literalOf(node.children[0]!, text) : null;
-      return src.replace(/\\(.)/g, '$1');
+      for (const c of node.children)
+        if (c.named) return node.children.length === 1 ? literalOf(node.children[0]!, text) : null;
+      return src.includes('\\') ? src.replace(/\\(.)/g, '$1') : src;
     case 'raw_string':
       return src.slice(1, -1);
     case 'string': {
-      if (node.children.some((c) => c.named && c.type !== 'string_content')) return null;
-      return src.slice(1, -1).replace(/\\([$`"\\])/g, '$1');
+      for (const c of node.children) if (c.named && c.type !== 'string_content') return null;
+      const inner = src.slice(1, -1);
+      return inner.includes('\\') ? inner.replace(/\\([$`"\\])/g, '$1') : inner;
     }
     case 'ansi_c_string':
       return null;
