@@ -11,6 +11,7 @@ import { type LintConfig, loadConfig } from './config';
 import { baselineText, failsOn, type LintReport, lintRun, parseBaseline } from './lint';
 import { durationSeconds } from './manifest';
 import { PROFILE_NAMES, profile as profileOf } from './profiles';
+import { batched, writeBatched } from './report-output';
 import { FORMAT_NAMES, githubSummary, REPORTERS } from './reporters/index';
 import { jsonChunks, jsonDocument } from './reporters/json';
 import { textChunks } from './reporters/text';
@@ -292,24 +293,6 @@ const STREAMED: Record<string, (input: ReportInput) => Iterable<string>> = {
   text: textChunks,
 };
 
-/**
- * Joins small pieces into writes of 16 Ki characters or a little more. A write stays below V8's large-object size
- * (128 KiB, two bytes per character once a message holds `…`): larger strings go to the large-object space,
- * which only full collections free, and 10,000 files' reports piled up ~45 MB there (decision 0209's update).
- */
-function* batched(chunks: Iterable<string>): Generator<string> {
-  // (a written piece is garbage at once and dies young: no full collections here, decision 0208)
-  let buffer = '';
-  for (const chunk of chunks) {
-    buffer += chunk;
-    if (buffer.length >= 16384) {
-      yield buffer;
-      buffer = '';
-    }
-  }
-  if (buffer !== '') yield buffer;
-}
-
 async function render(
   report: LintReport,
   destinations: Destination[],
@@ -333,7 +316,7 @@ async function render(
       // large reports go to the file while they are produced (decision 0206)
       const writer = await openAtomicWriter(path.resolve(input.cwd, d.file));
       try {
-        for (const chunk of batched(chunks(reportInput))) await writer.write(chunk);
+        await writeBatched(chunks(reportInput), writer);
         await writer.commit();
       } catch (error) {
         await writer.abort();
