@@ -38,9 +38,6 @@ export const NATIVE_ADDONS = {
 // recompiles the 1.3 MB bash grammar at ~500 MB and seconds of CPU for no gain (decision 0201).
 const EXEC_ARGV = ['--liftoff-only'];
 
-/** The CommonJS wrapper the launcher compiles bundles in (src/launch.ts, wrapCommonJs: the same text). */
-const wrapCommonJs = (source) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-
 const BUNDLES = [
   { entry: 'src/launch.ts', out: 'neptune.cjs' },
   { entry: 'src/main.ts', out: 'cli.cjs' },
@@ -128,13 +125,9 @@ function sea() {
   }
   // The loaded bundles' code caches, made by the same V8 under the same flags as the executable's (else V8
   // rejects them).
-  const produce = `const fs = require('node:fs'), vm = require('node:vm');
-    for (const [file, cache] of ${JSON.stringify(LOADED.map((name) => [path.join(dist, name), path.join(dist, `${name}.cache`)]))}) {
-      const source = fs.readFileSync(file, 'utf8');
-      const script = new vm.Script((${wrapCommonJs.toString()})(source), { filename: file });
-      fs.writeFileSync(cache, script.createCachedData());
-    }`;
-  execFileSync(node, [...EXEC_ARGV, '-e', produce], { stdio: 'inherit' });
+  execFileSync(node, [...EXEC_ARGV, path.join(root, 'scripts', 'code-caches.cjs'), dist, ...LOADED], {
+    stdio: 'inherit',
+  });
   for (const name of LOADED) {
     assets[name] = path.join(dist, name);
     assets[`${name}.cache`] = path.join(dist, `${name}.cache`);

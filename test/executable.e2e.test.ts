@@ -56,6 +56,19 @@ describe('the single executable (dist/neptune)', () => {
     expect(r.stderr).not.toMatch(/Warning/);
   });
 
+  it('accepts the code cache of the lint bundle, made after a warm-up lint (decision 0210)', () => {
+    const home = tempHome();
+    const file = path.join(home, 'ok.sh');
+    writeFileSync(file, '#!/bin/sh\nset -eu\necho ok\n');
+    const r = spawnSync(BIN, ['runbook', 'lint', '--debug', '--profile', 'min', file], {
+      cwd: home,
+      env: { PATH: '/usr/bin:/bin', HOME: home },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('rejected the code cache');
+  });
+
   it('needs no file beside it: a lone copy runs', () => {
     const dir = tempHome();
     const lone = path.join(dir, 'neptune');
