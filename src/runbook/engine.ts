@@ -108,9 +108,11 @@ export async function lintText(
 ): Promise<FileResult> {
   const ctx = await analyze(file, text, sidecar, options.settings);
   const raw: { rule: Rule; f: RawFinding }[] = [];
-  for (const rule of RULES) {
+  for (let ruleIndex = 0; ruleIndex < RULES.length; ruleIndex++) {
+    const rule = RULES[ruleIndex]!;
     if (!options.rules.has(rule.id) || !applies(rule, ctx)) continue;
-    for (const f of rule.check(ctx)) raw.push({ rule, f });
+    const found = rule.check(ctx);
+    for (let k = 0; k < found.length; k++) raw.push({ rule, f: found[k]! });
   }
   const directives = parseDirectives(text, commentSpans(ctx), ctx.tree);
   const messages = options.messages;

@@ -125,7 +125,8 @@ export function parseManifest(yamlText: string, base: number, inline: boolean): 
   }
   if (value === null || value === undefined) value = {};
   const problems: ManifestProblem[] = [];
-  for (const error of validate(value)) {
+  for (let errorIndex = 0, errorList = validate(value); errorIndex < errorList.length; errorIndex++) {
+    const error = errorList[errorIndex]!;
     const path = [
       ...prefix,
       ...error.instancePath

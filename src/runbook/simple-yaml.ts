@@ -41,7 +41,8 @@ export function parseSimpleYaml(text: string): Obj | undefined {
   const stack: { indent: number; obj: Obj }[] = [{ indent: -1, obj: root }];
   let pendingEmpty = false;
   let sawLine = false;
-  for (const line of text.split('\n')) {
+  for (let lineIndex = 0, lineList = text.split('\n'); lineIndex < lineList.length; lineIndex++) {
+    const line = lineList[lineIndex]!;
     if (line.trim() === '') continue;
     const indent = line.length - line.trimStart().length;
     const body = line.slice(indent);

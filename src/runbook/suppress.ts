@@ -26,7 +26,8 @@ export function parseDirectives(
 ): Directive[] {
   const out: Directive[] = [];
   const firstCode = root ? root.children.find((c) => c.named && c.type !== 'comment') : undefined;
-  for (const c of comments) {
+  for (let cIndex = 0; cIndex < comments.length; cIndex++) {
+    const c = comments[cIndex]!;
     const t = text.slice(c.start, c.end);
     const m = NEPTUNE.exec(t) ?? SHELLCHECK.exec(t);
     if (!m) continue;

@@ -140,18 +140,26 @@ export function parseToTree({ parser, wasm }: LoadedParser, text: string): SNode
     try {
       const root = make(null);
       let current = root;
-      // Iterative depth-first copy with the cursor: far fewer calls into WebAssembly than node accessors.
+      // Iterative depth-first copy with the cursor: far fewer calls into WebAssembly than node accessors. The
+      // children of the nodes on the path collect in one array and each node gets an exact-size slice of it when
+      // its last child is done (a literal grown by push reserves 17 slots, decision 0210).
+      const pending: SNode[] = [];
+      const starts: number[] = [];
       if (wasm._ts_tree_cursor_goto_first_child_wasm(address) === 1) {
+        starts.push(0);
         copy: for (;;) {
           const node = make(current);
-          if (current.children === LEAF) current.children = [node];
-          else current.children.push(node);
+          pending.push(node);
           if (wasm._ts_tree_cursor_goto_first_child_wasm(address) === 1) {
+            starts.push(pending.length);
             current = node;
             continue;
           }
           while (wasm._ts_tree_cursor_goto_next_sibling_wasm(address) !== 1) {
-            if (wasm._ts_tree_cursor_goto_parent_wasm(address) !== 1) break copy;
+            const start = starts.pop()!;
+            current.children = pending.slice(start);
+            pending.length = start;
+            if (current === root || wasm._ts_tree_cursor_goto_parent_wasm(address) !== 1) break copy;
             current = current.parent ?? root;
           }
         }
@@ -180,12 +188,18 @@ export function named(node: SNode): SNode[] {
   return node.children.filter((c) => c.named);
 }
 
+// (loops, not find/filter with a closure: these run for most nodes of every file)
 export function field(node: SNode, name: string): SNode | undefined {
-  return node.children.find((c) => c.field === name);
+  const children = node.children;
+  for (let k = 0; k < children.length; k++) if (children[k]!.field === name) return children[k];
+  return undefined;
 }
 
 export function fields(node: SNode, name: string): SNode[] {
-  return node.children.filter((c) => c.field === name);
+  const out: SNode[] = [];
+  const children = node.children;
+  for (let k = 0; k < children.length; k++) if (children[k]!.field === name) out.push(children[k]!);
+  return out;
 }
 
 /**

@@ -45,7 +45,8 @@ export function buildPyModel(root: SNode, text: string, isTaintSource: (name: st
   const prints: SNode[] = [];
   const assignments: { name: string; node: SNode; value: SNode }[] = [];
 
-  for (const node of walk(root)) {
+  for (let nodeIndex = 0, nodeList = walk(root); nodeIndex < nodeList.length; nodeIndex++) {
+    const node = nodeList[nodeIndex]!;
     switch (node.type) {
       case 'call': {
         const fn = field(node, 'function');
@@ -53,7 +54,8 @@ export function buildPyModel(root: SNode, text: string, isTaintSource: (name: st
         if (!fn) break;
         const args: SNode[] = [];
         const kwargs = new Map<string, SNode>();
-        for (const a of argList?.children ?? []) {
+        for (let aIndex = 0, aList = argList?.children ?? []; aIndex < aList.length; aIndex++) {
+          const a = aList[aIndex]!;
           if (!a.named || a.type === 'comment') continue;
           if (a.type === 'keyword_argument') {
             const k = field(a, 'name');

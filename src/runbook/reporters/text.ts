@@ -28,7 +28,8 @@ export function* textChunks({ report, style }: ReportInput): Generator<string> {
   let current: string | null = null;
   let lines: string[] | undefined;
   let any = false;
-  for (const f of findings) {
+  for (let fIndex = 0; fIndex < findings.length; fIndex++) {
+    const f = findings[fIndex]!;
     if (f.file !== current) {
       if (current !== null) {
         out.push('');

@@ -36,7 +36,8 @@ manifest.`,
     const out: RawFinding[] = [];
     const declared = ctx.manifest?.sudo ?? null;
     const used = new Set<string>();
-    for (const cmd of ctx.shell!.commands) {
+    for (let cmdIndex = 0; cmdIndex < ctx.shell!.commands.length; cmdIndex++) {
+      const cmd = ctx.shell!.commands[cmdIndex]!;
       const how = privileged(cmd);
       if (!how) continue;
       if (how === 'su' || cmd.name === null || cmd.name === 'su') {

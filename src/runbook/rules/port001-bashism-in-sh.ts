@@ -33,7 +33,8 @@ to #!/bin/bash.`,
     };
     const add = (node: { start: number; end: number }, what: string) =>
       out.push({ ...at(node, `${what} is a bashism: /bin/sh (dash) does not support it`), fix: fixShebang });
-    for (const n of walk(ctx.tree!)) {
+    for (let nIndex = 0, nList = walk(ctx.tree!); nIndex < nList.length; nIndex++) {
+      const n = nList[nIndex]!;
       switch (n.type) {
         case 'test_command':
           if (text.startsWith('[[', n.start)) add(n, '[[ ]]');
@@ -62,7 +63,8 @@ to #!/bin/bash.`,
           break;
       }
     }
-    for (const cmd of ctx.shell!.commands) {
+    for (let cmdIndex = 0; cmdIndex < ctx.shell!.commands.length; cmdIndex++) {
+      const cmd = ctx.shell!.commands[cmdIndex]!;
       if (cmd.name === 'source') add(cmd.node, 'source');
       if ((cmd.name === 'test' || cmd.name === '[') && cmd.args.some((w) => w.literal === '=='))
         add(cmd.node, '== in test');

@@ -33,7 +33,8 @@ rewrites egrep/fgrep to grep -E/-F.`,
         const name = n.children.find((c) => c.field === 'name');
         if (name) functions.add(ctx.text.slice(name.start, name.end));
       }
-    for (const cmd of ctx.shell!.commands) {
+    for (let cmdIndex = 0; cmdIndex < ctx.shell!.commands.length; cmdIndex++) {
+      const cmd = ctx.shell!.commands[cmdIndex]!;
       const name = cmd.name;
       if (!name) continue;
       if (

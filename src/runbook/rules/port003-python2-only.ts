@@ -52,7 +52,8 @@ Port to Python 3 (print(x), urllib.request, configparser…) and use #!/usr/bin/
     for (const i of py.imports)
       if (PY2_MODULES.has(i.module.split('.')[0]!))
         out.push(at(i.node, `module ${i.module} exists only in Python 2`));
-    for (const c of py.calls) {
+    for (let cIndex = 0; cIndex < py.calls.length; cIndex++) {
+      const c = py.calls[cIndex]!;
       if (PY2_BUILTINS.test(c.func)) out.push(at(c.node, `${c.func}() exists only in Python 2`));
       if (/\.has_key$/.test(c.func)) out.push(at(c.node, 'dict.has_key() exists only in Python 2: use "in"'));
     }

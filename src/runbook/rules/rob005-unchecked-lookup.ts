@@ -31,7 +31,8 @@ Test the value before acting: [ -n "$PID" ] || exit 0; case $PID in *[!0-9]*) ex
     const shell = ctx.shell!;
     const out: RawFinding[] = [];
     const reported = new Set<string>();
-    for (const a of shell.assignments) {
+    for (let aIndex = 0; aIndex < shell.assignments.length; aIndex++) {
+      const a = shell.assignments[aIndex]!;
       if (
         !a.value ||
         a.node.type === 'for_statement' ||
@@ -39,7 +40,8 @@ Test the value before acting: [ -n "$PID" ] || exit 0; case $PID in *[!0-9]*) ex
       )
         continue;
       if (!commandsIn(shell, a.value).some((c) => c.name && LOOKUPS.test(c.name))) continue;
-      for (const cmd of shell.commands) {
+      for (let cmdIndex = 0; cmdIndex < shell.commands.length; cmdIndex++) {
+        const cmd = shell.commands[cmdIndex]!;
         if (cmd.node.start <= a.node.end || !cmd.name || !isAction(cmd.name, subcommand(cmd, 0) ?? ''))
           continue;
         const use = cmd.args.flatMap((w) => w.expansions).find((e) => e.name === a.name && !e.guarded);

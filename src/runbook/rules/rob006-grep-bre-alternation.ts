@@ -18,7 +18,8 @@ in both syntaxes.`,
   languages: ['bash', 'sh'],
   check(ctx) {
     const out: RawFinding[] = [];
-    for (const cmd of ctx.shell!.commands) {
+    for (let cmdIndex = 0; cmdIndex < ctx.shell!.commands.length; cmdIndex++) {
+      const cmd = ctx.shell!.commands[cmdIndex]!;
       if (cmd.name !== 'grep') continue;
       const opts = cmd.args.filter((w) => (w.literal ?? '').startsWith('-')).map((w) => w.literal!);
       if (

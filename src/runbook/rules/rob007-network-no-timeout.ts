@@ -18,7 +18,8 @@ nc -w 5, aws --cli-connect-timeout 10, or wrap it in timeout 30. The fix adds on
   check(ctx) {
     const out: RawFinding[] = [];
     if (ctx.shell)
-      for (const cmd of ctx.shell.commands) {
+      for (let cmdIndex = 0; cmdIndex < ctx.shell.commands.length; cmdIndex++) {
+        const cmd = ctx.shell.commands[cmdIndex]!;
         if (cmd.wrappers.some((w) => w.name === 'timeout')) continue;
         const name = cmd.name;
         const word = cmd.nameWord;

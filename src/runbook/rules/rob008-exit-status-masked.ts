@@ -19,7 +19,8 @@ bash, and end with a check whose status means something.`,
     const shell = ctx.shell!;
     const out: RawFinding[] = [];
     const last = shell.statements[shell.statements.length - 1];
-    for (const cmd of shell.commands) {
+    for (let cmdIndex = 0; cmdIndex < shell.commands.length; cmdIndex++) {
+      const cmd = shell.commands[cmdIndex]!;
       if (cmd.orElse !== null && /^(true|:)$/.test(cmd.orElse.trim()))
         out.push(
           at(

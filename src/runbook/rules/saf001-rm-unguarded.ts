@@ -44,14 +44,16 @@ the expansion to \${VAR:?}.`,
   check(ctx) {
     const shell = ctx.shell!;
     const out: RawFinding[] = [];
-    for (const cmd of shell.commands) {
+    for (let cmdIndex = 0; cmdIndex < shell.commands.length; cmdIndex++) {
+      const cmd = shell.commands[cmdIndex]!;
       const isRm = cmd.name === 'rm';
       const isFindDelete =
         cmd.name === 'find' &&
         cmd.args.some((w) => w.literal === '-delete' || (w.literal === '-exec' && false));
       if (!isRm && !isFindDelete) continue;
       let afterDashDash = false;
-      for (const w of cmd.args) {
+      for (let wIndex = 0; wIndex < cmd.args.length; wIndex++) {
+        const w = cmd.args[wIndex]!;
         if (w.literal === '--') {
           afterDashDash = true;
           continue;

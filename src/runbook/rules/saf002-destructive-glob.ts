@@ -37,7 +37,8 @@ Name the exact directory (absolute path, checked to exist), never a bare glob.`,
   languages: ['bash', 'sh'],
   check(ctx) {
     const out: RawFinding[] = [];
-    for (const cmd of ctx.shell!.commands) {
+    for (let cmdIndex = 0; cmdIndex < ctx.shell!.commands.length; cmdIndex++) {
+      const cmd = ctx.shell!.commands[cmdIndex]!;
       const name = cmd.name;
       const destructive =
         name === 'rm' ||
@@ -45,7 +46,8 @@ Name the exact directory (absolute path, checked to exist), never a bare glob.`,
         ((name === 'chmod' || name === 'chown' || name === 'chgrp') && hasFlag(cmd, '-R', '--recursive')) ||
         (name === 'find' && cmd.args.some((w) => w.literal === '-delete'));
       if (destructive) {
-        for (const w of cmd.args) {
+        for (let wIndex = 0; wIndex < cmd.args.length; wIndex++) {
+          const w = cmd.args[wIndex]!;
           const t = w.text;
           if (DANGEROUS.has(t) || (w.node.type === 'word' && /^\*[^/]*$/.test(t) && name === 'rm'))
             out.push(at(w.node, `${name} on ${t}: name the exact path instead`));

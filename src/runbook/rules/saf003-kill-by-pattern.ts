@@ -13,7 +13,8 @@ function isLoosePidLookup(cmds: Command[]): boolean {
 
 function pidsFromPattern(shell: ShellModel, cmd: Command): boolean {
   for (const w of cmd.args)
-    for (const e of w.expansions) {
+    for (let eIndex = 0; eIndex < w.expansions.length; eIndex++) {
+      const e = w.expansions[eIndex]!;
       if (e.kind === 'cmdsub' && isLoosePidLookup(commandsIn(shell, e.node))) return true;
       if (e.kind === 'var' && e.name) {
         const a = [...shell.assignments]
@@ -55,7 +56,8 @@ then KILL.`,
     const out: RawFinding[] = [];
     let termSent = false;
     let waited = false;
-    for (const cmd of shell.commands) {
+    for (let cmdIndex = 0; cmdIndex < shell.commands.length; cmdIndex++) {
+      const cmd = shell.commands[cmdIndex]!;
       const name = cmd.name;
       if (name === 'sleep' || name === 'wait' || name === 'timeout') waited = true;
       if (name === 'pkill' && !cmd.args.some((w) => /^-[a-zA-Z]*x/.test(w.literal ?? '')))

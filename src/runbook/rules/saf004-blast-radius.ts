@@ -21,7 +21,8 @@ manifest's caps).`,
   check(ctx) {
     const shell = ctx.shell!;
     const out: RawFinding[] = [];
-    for (const cmd of shell.commands) {
+    for (let cmdIndex = 0; cmdIndex < shell.commands.length; cmdIndex++) {
+      const cmd = shell.commands[cmdIndex]!;
       const name = cmd.name;
       const sub = subcommand(cmd, 0);
       if (name === 'docker' && sub && DOCKER_ACTIONS.test(sub)) {
@@ -84,7 +85,8 @@ manifest's caps).`,
         out.push(at(cmd.node, `kubectl ${sub} --all acts on every object`));
     }
     // for x in $ALERT_LIST; do <state change>; done
-    for (const a of shell.assignments) {
+    for (let aIndex = 0; aIndex < shell.assignments.length; aIndex++) {
+      const a = shell.assignments[aIndex]!;
       if (a.node.type !== 'for_statement') continue;
       const overInput = shell.expansions.some(
         (e) =>

@@ -74,7 +74,8 @@ closed.`,
     const shell = ctx.shell!;
     const out: RawFinding[] = [];
     const declared = ctx.manifest?.destructive === true;
-    for (const cmd of shell.commands) {
+    for (let cmdIndex = 0; cmdIndex < shell.commands.length; cmdIndex++) {
+      const cmd = shell.commands[cmdIndex]!;
       const what = destroys(cmd);
       if (!what) continue;
       const gated = shell.tests.some((t) => GATE.test(t.name) && t.start < cmd.node.start);

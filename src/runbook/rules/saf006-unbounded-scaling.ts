@@ -64,10 +64,12 @@ Clamp the computed value between a minimum and a maximum before using it.`,
   check(ctx) {
     const shell = ctx.shell!;
     const out: RawFinding[] = [];
-    for (const cmd of shell.commands) {
+    for (let cmdIndex = 0; cmdIndex < shell.commands.length; cmdIndex++) {
+      const cmd = shell.commands[cmdIndex]!;
       if (!isScaling(cmd)) continue;
       for (const w of cmd.args)
-        for (const e of w.expansions) {
+        for (let eIndex = 0; eIndex < w.expansions.length; eIndex++) {
+          const e = w.expansions[eIndex]!;
           if (e.kind === 'arith')
             out.push(at(e.node, `${cmd.name} scales to a computed capacity with no min/max clamp`));
           else if (

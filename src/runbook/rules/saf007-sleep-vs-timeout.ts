@@ -44,7 +44,8 @@ Shorten the waits, poll with a bounded loop, or raise the timeout in the manifes
     if (timeout <= 0) return [];
     const sleeps: { node: SNode; seconds: number }[] = [];
     if (ctx.shell)
-      for (const cmd of ctx.shell.commands) {
+      for (let cmdIndex = 0; cmdIndex < ctx.shell.commands.length; cmdIndex++) {
+        const cmd = ctx.shell.commands[cmdIndex]!;
         if (cmd.name !== 'sleep') continue;
         const s = cmd.args.reduce((sum, w) => sum + (sleepSeconds(w.literal ?? '') ?? 0), 0);
         if (s > 0) sleeps.push({ node: cmd.node, seconds: s * loopFactor(cmd.node, ctx.text) });
@@ -62,7 +63,8 @@ Shorten the waits, poll with a bounded loop, or raise the timeout in the manifes
     let total = 0;
     let warned = false;
     const out: RawFinding[] = [];
-    for (const s of sleeps) {
+    for (let sIndex = 0; sIndex < sleeps.length; sIndex++) {
+      const s = sleeps[sIndex]!;
       total += s.seconds;
       if (total > timeout) {
         out.push({

@@ -42,7 +42,8 @@ the runbook, and nothing after them runs:
   languages: ['bash', 'sh'],
   check(ctx) {
     const out: RawFinding[] = [];
-    for (const cmd of ctx.shell!.commands) {
+    for (let cmdIndex = 0; cmdIndex < ctx.shell!.commands.length; cmdIndex++) {
+      const cmd = ctx.shell!.commands[cmdIndex]!;
       const sudo = cmd.wrappers.find((w) => w.name === 'sudo');
       if (sudo && !sudo.options.some((o) => /^-[a-zA-Z]*n[a-zA-Z]*$/.test(o) || o === '--non-interactive')) {
         const word = cmd.argv.find((w) => w.literal === 'sudo' || w.literal?.endsWith('/sudo'));

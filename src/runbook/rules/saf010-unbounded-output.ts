@@ -26,7 +26,8 @@ Print the tail (tail -n 200, docker logs --tail 200, journalctl -n 200), or filt
   languages: ['bash', 'sh'],
   check(ctx) {
     const out: RawFinding[] = [];
-    for (const cmd of ctx.shell!.commands) {
+    for (let cmdIndex = 0; cmdIndex < ctx.shell!.commands.length; cmdIndex++) {
+      const cmd = ctx.shell!.commands[cmdIndex]!;
       const name = cmd.name;
       if (!name || piped(cmd) || cmd.inSubstitution) continue;
       if (

@@ -44,7 +44,8 @@ Read secrets at run time from the environment or a 0600 file, and rotate the one
       });
     };
     if (ctx.shell) {
-      for (const a of ctx.shell.assignments) {
+      for (let aIndex = 0; aIndex < ctx.shell.assignments.length; aIndex++) {
+        const a = ctx.shell.assignments[aIndex]!;
         if (!a.value || a.node.type !== 'variable_assignment') continue;
         const lit =
           a.value.type === 'word' || a.value.type === 'raw_string' || a.value.type === 'string'

@@ -23,7 +23,8 @@ Do not print secrets; turn tracing off (set +x) around commands that use them.`,
       const secrets = shell.assignments.filter(
         (a) => SECRET_NAME.test(a.name) && !/_(FILE|PATH|URL)$/i.test(a.name),
       );
-      for (const cmd of shell.commands) {
+      for (let cmdIndex = 0; cmdIndex < shell.commands.length; cmdIndex++) {
+        const cmd = shell.commands[cmdIndex]!;
         if (cmd.name && PRINTERS.has(cmd.name)) {
           for (const w of cmd.args)
             for (const e of w.expansions)

@@ -22,7 +22,8 @@ Quote every expansion of an alert value: "$NP_PID". The fix adds the quotes.`,
   check(ctx) {
     const shell = ctx.shell!;
     const out = [];
-    for (const e of shell.expansions) {
+    for (let eIndex = 0; eIndex < shell.expansions.length; eIndex++) {
+      const e = shell.expansions[eIndex]!;
       if (e.kind !== 'var' || e.quoted || !isTainted(shell, e)) continue;
       let context = e.context;
       if (context === 'test') {

@@ -59,7 +59,8 @@ a case statement to map them to fixed commands, or use subprocess with a list an
     const out: RawFinding[] = [];
     if (ctx.shell) {
       const shell = ctx.shell;
-      for (const cmd of shell.commands) {
+      for (let cmdIndex = 0; cmdIndex < shell.commands.length; cmdIndex++) {
+        const cmd = shell.commands[cmdIndex]!;
         const reason = injectionSite(cmd, shell);
         if (reason)
           out.push(at(cmd.node, `alert value reaches ${reason}: it is run as code (command injection)`));
@@ -67,7 +68,8 @@ a case statement to map them to fixed commands, or use subprocess with a list an
     }
     if (ctx.python) {
       const py = ctx.python;
-      for (const call of py.calls) {
+      for (let callIndex = 0; callIndex < py.calls.length; callIndex++) {
+        const call = py.calls[callIndex]!;
         const first = call.args[0];
         if (!first) continue;
         const shellTrue = call.kwargs.get('shell');

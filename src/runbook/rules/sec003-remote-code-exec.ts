@@ -28,7 +28,8 @@ and only then run it.`,
     const shell = ctx.shell;
     if (shell) {
       const verified = shell.commands.some((c) => c.name !== null && VERIFY.test(c.name));
-      for (const cmd of shell.commands) {
+      for (let cmdIndex = 0; cmdIndex < shell.commands.length; cmdIndex++) {
+        const cmd = shell.commands[cmdIndex]!;
         // curl … | sh
         if (cmd.pipeline && cmd.pipeIndex > 0 && cmd.name && RUNNERS.test(cmd.name)) {
           const earlier = cmd.pipeline.slice(0, cmd.pipeIndex);

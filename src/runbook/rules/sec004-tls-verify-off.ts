@@ -29,10 +29,12 @@ Point the client at the right CA bundle instead. --fix-unsafe removes the flag.`
   check(ctx) {
     const out: RawFinding[] = [];
     if (ctx.shell) {
-      for (const cmd of ctx.shell.commands) {
+      for (let cmdIndex = 0; cmdIndex < ctx.shell.commands.length; cmdIndex++) {
+        const cmd = ctx.shell.commands[cmdIndex]!;
         const flags = cmd.name ? OFF_FLAGS[cmd.name] : undefined;
         if (flags)
-          for (const w of cmd.args) {
+          for (let wIndex = 0; wIndex < cmd.args.length; wIndex++) {
+            const w = cmd.args[wIndex]!;
             const a = w.literal ?? '';
             const short = cmd.name === 'curl' && /^-[a-zA-Z]*k[a-zA-Z]*$/.test(a) && !a.startsWith('--');
             if (flags.includes(a) || short) {
@@ -66,7 +68,8 @@ Point the client at the right CA bundle instead. --fix-unsafe removes the flag.`
     }
     if (ctx.python) {
       const py = ctx.python;
-      for (const call of py.calls) {
+      for (let callIndex = 0; callIndex < py.calls.length; callIndex++) {
+        const call = py.calls[callIndex]!;
         const verify = call.kwargs.get('verify');
         if (verify && py.src(verify) === 'False')
           out.push(

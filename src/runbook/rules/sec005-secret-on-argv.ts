@@ -24,7 +24,8 @@ Pass secrets through the environment, a 0600 file, or stdin.`,
   languages: ['bash', 'sh'],
   check(ctx) {
     const out: RawFinding[] = [];
-    for (const cmd of ctx.shell!.commands) {
+    for (let cmdIndex = 0; cmdIndex < ctx.shell!.commands.length; cmdIndex++) {
+      const cmd = ctx.shell!.commands[cmdIndex]!;
       const name = cmd.name;
       if (!name) continue;
       for (let i = 0; i < cmd.args.length; i++) {

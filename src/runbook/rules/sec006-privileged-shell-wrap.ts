@@ -21,7 +21,8 @@ Run the one command that needs root with sudo, with fixed arguments, and list it
   languages: ['bash', 'sh'],
   check(ctx) {
     const out: RawFinding[] = [];
-    for (const cmd of ctx.shell!.commands) {
+    for (let cmdIndex = 0; cmdIndex < ctx.shell!.commands.length; cmdIndex++) {
+      const cmd = ctx.shell!.commands[cmdIndex]!;
       const sudo = cmd.wrappers.find((w) => w.name === 'sudo' || w.name === 'doas');
       if (sudo) {
         if (cmd.name && SHELLS.test(cmd.name)) {

@@ -23,7 +23,9 @@ export function wordTainted(shell: ShellModel, w: Word): boolean {
 }
 
 export function spanTainted(shell: ShellModel, start: number, end: number): boolean {
-  for (const e of shell.taintedExpansions) if (e.node.start >= start && e.node.end <= end) return true;
+  const list = shell.taintedExpansions;
+  for (let k = 0; k < list.length; k++)
+    if (list[k]!.node.start >= start && list[k]!.node.end <= end) return true;
   return false;
 }
 
@@ -43,7 +45,8 @@ export function lit(w: Word | undefined): string {
 /** The first non-option argument after `index` (skipping flags). */
 export function subcommand(cmd: Command, index = 0): string | null {
   let seen = 0;
-  for (const w of cmd.args) {
+  for (let wIndex = 0; wIndex < cmd.args.length; wIndex++) {
+    const w = cmd.args[wIndex]!;
     const a = w.literal;
     if (a === null) return null;
     if (a.startsWith('-')) continue;
@@ -110,7 +113,7 @@ function computeCommentSpans(ctx: RuleContext): { start: number; end: number }[]
 }
 
 export function inSpans(offset: number, spans: { start: number; end: number }[]): boolean {
-  for (const s of spans) if (offset >= s.start && offset < s.end) return true;
+  for (let k = 0; k < spans.length; k++) if (offset >= spans[k]!.start && offset < spans[k]!.end) return true;
   return false;
 }
 

@@ -151,7 +151,9 @@ export function buildShellModel(
     expansions: [],
   });
 
-  for (const node of walk(root)) {
+  const nodes = walk(root);
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
     switch (node.type) {
       case 'comment':
         comments.push(node);
@@ -159,7 +161,9 @@ export function buildShellModel(
       case 'command': {
         const nameNode = field(node, 'name');
         const argv: Word[] = nameNode ? [makeWord(nameNode.children[0] ?? nameNode)] : [];
-        for (const c of node.children) if (c.field === 'argument') argv.push(makeWord(c));
+        const children = node.children;
+        for (let c = 0; c < children.length; c++)
+          if (children[c]!.field === 'argument') argv.push(makeWord(children[c]!));
         const cmd: Command = {
           node,
           argv,
@@ -214,13 +218,16 @@ export function buildShellModel(
         );
         const isEmpty =
           /(^|\s)-[zn]\s/.test(src(node)) || /^\[\[?\s+"?\$\{?\w+\}?"?\s+\]\]?$/.test(src(node));
-        for (const n of walk(node))
+        const inside = walk(node);
+        for (let k = 0; k < inside.length; k++) {
+          const n = inside[k]!;
           if (n.type === 'variable_name' || n.type === 'special_variable_name')
             tests.push({
               name: src(n),
               start: node.start,
               kind: isRegex ? 'regex' : isEmpty ? 'empty' : 'compare',
             });
+        }
         break;
       }
       case 'case_statement': {
@@ -234,7 +241,8 @@ export function buildShellModel(
   }
 
   // Pipelines, redirects and conditions, from each command's surroundings.
-  for (const cmd of commands) {
+  for (let cmdIndex = 0; cmdIndex < commands.length; cmdIndex++) {
+    const cmd = commands[cmdIndex]!;
     let stmt: SNode = cmd.node;
     while (
       stmt.parent &&
@@ -277,7 +285,8 @@ export function buildShellModel(
   }
 
   // Expansions with their context.
-  for (const node of walk(root)) {
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
     const kind =
       node.type === 'simple_expansion' || node.type === 'expansion'
         ? 'var'
@@ -315,11 +324,14 @@ export function buildShellModel(
 
   // Alert input flows through assignments (to a fixed point: a few passes suffice for straight-line scripts).
   const tainted = new Map<string, number>();
-  for (const e of expansions)
+  for (let k = 0; k < expansions.length; k++) {
+    const e = expansions[k]!;
     if (e.name && isTaintSource(e.name) && !tainted.has(e.name)) tainted.set(e.name, e.node.start);
+  }
   for (let pass = 0; pass < 4; pass++) {
     let changed = false;
-    for (const a of assignments) {
+    for (let aIndex = 0; aIndex < assignments.length; aIndex++) {
+      const a = assignments[aIndex]!;
       if (tainted.has(a.name) || !a.value) continue;
       const carries = expansions.some(
         (e) =>
@@ -335,7 +347,8 @@ export function buildShellModel(
       }
     }
     // `read X <<< "$NP_Y"` and `... | read X`
-    for (const cmd of commands) {
+    for (let cmdIndex = 0; cmdIndex < commands.length; cmdIndex++) {
+      const cmd = commands[cmdIndex]!;
       if (cmd.name !== 'read') continue;
       const herestring =
         cmd.redirects.find((r) => r.type === 'herestring_redirect') ??
@@ -377,7 +390,8 @@ function isInField(node: SNode, ancestor: SNode, name: string): boolean {
 /** The first variable name in the subtree, in document order (without caching a walk of every expansion). */
 function firstVariable(node: SNode): SNode | null {
   if (node.type === 'variable_name' || node.type === 'special_variable_name') return node;
-  for (const c of node.children) {
+  for (let cIndex = 0; cIndex < node.children.length; cIndex++) {
+    const c = node.children[cIndex]!;
     const v = firstVariable(c);
     if (v) return v;
   }
@@ -390,7 +404,8 @@ function hasAncestor(node: SNode, type: string): boolean {
 }
 
 function firstCommand(node: SNode, byNode: Map<SNode, Command>): Command | null {
-  for (const n of walk(node)) {
+  for (let nIndex = 0, nList = walk(node); nIndex < nList.length; nIndex++) {
+    const n = nList[nIndex]!;
     const c = byNode.get(n);
     if (c) return c;
   }
@@ -515,13 +530,17 @@ export function literalOf(node: SNode, text: string): string | null {
     case 'word':
     case 'number':
     case 'command_name':
-      for (const c of node.children)
-        if (c.named) return node.children.length === 1 ? literalOf(node.children[0]!, text) : null;
+      for (let k = 0; k < node.children.length; k++)
+        if (node.children[k]!.named)
+          return node.children.length === 1 ? literalOf(node.children[0]!, text) : null;
       return src.includes('\\') ? src.replace(/\\(.)/g, '$1') : src;
     case 'raw_string':
       return src.slice(1, -1);
     case 'string': {
-      for (const c of node.children) if (c.named && c.type !== 'string_content') return null;
+      for (let k = 0; k < node.children.length; k++) {
+        const c = node.children[k]!;
+        if (c.named && c.type !== 'string_content') return null;
+      }
       const inner = src.slice(1, -1);
       return inner.includes('\\') ? inner.replace(/\\([$`"\\])/g, '$1') : inner;
     }
@@ -529,7 +548,8 @@ export function literalOf(node: SNode, text: string): string | null {
       return null;
     case 'concatenation': {
       let out = '';
-      for (const c of node.children) {
+      for (let cIndex = 0; cIndex < node.children.length; cIndex++) {
+        const c = node.children[cIndex]!;
         const v = literalOf(c, text);
         if (v === null) return null;
         out += v;
@@ -544,7 +564,8 @@ export function literalOf(node: SNode, text: string): string | null {
 /** The flag-like arguments of a command, split so `-rf` yields r and f. */
 export function shortFlags(cmd: Command): Set<string> {
   const out = new Set<string>();
-  for (const w of cmd.args) {
+  for (let wIndex = 0; wIndex < cmd.args.length; wIndex++) {
+    const w = cmd.args[wIndex]!;
     const a = w.literal;
     if (!a || !a.startsWith('-') || a.startsWith('--')) continue;
     for (const ch of a.slice(1)) out.add(ch);
@@ -554,7 +575,8 @@ export function shortFlags(cmd: Command): Set<string> {
 
 export function longFlags(cmd: Command): Set<string> {
   const out = new Set<string>();
-  for (const w of cmd.args) {
+  for (let wIndex = 0; wIndex < cmd.args.length; wIndex++) {
+    const w = cmd.args[wIndex]!;
     const a = w.literal;
     if (a?.startsWith('--')) out.add(a.split('=')[0]!);
   }
