@@ -221,10 +221,9 @@ export function walk(node: SNode): SNode[] {
   return out;
 }
 
-export function ancestors(node: SNode): SNode[] {
-  const out: SNode[] = [];
-  for (let p = node.parent; p; p = p.parent) out.push(p);
-  return out;
+export function hasAncestor(node: SNode, type: string): boolean {
+  for (let p = node.parent; p; p = p.parent) if (p.type === type) return true;
+  return false;
 }
 
 /** The first parse problem: an ERROR node or a MISSING token. */

@@ -1,5 +1,5 @@
 /** Small helpers shared by rules. */
-import type { Command, Expansion, ShellModel, Word } from '../shell/model';
+import { type Command, carriesInput, type Expansion, type ShellModel, type Word } from '../shell/model';
 import type { SNode } from '../syntax';
 import type { RawFinding, RuleContext, Severity } from '../types';
 
@@ -14,7 +14,7 @@ export function cmdText(ctx: RuleContext, cmd: Command, max = 60): string {
 }
 
 export function isTainted(shell: ShellModel, e: Expansion): boolean {
-  return e.name !== null && shell.tainted.has(e.name) && !e.length;
+  return carriesInput(shell.tainted, e);
 }
 
 /** Does the word carry alert input (a tainted variable, or a substitution that reads one)? */

@@ -3,7 +3,7 @@
  * pipelines, wrappers (sudo, timeout, env, xargs…), assignments, tests, and the flow of alert values (NP_* and
  * declared params) through variables. Rules read this model instead of the raw tree.
  */
-import { field, fields, type SNode, walk } from '../syntax';
+import { field, fields, hasAncestor, type SNode, walk } from '../syntax';
 
 export interface Expansion {
   node: SNode;
@@ -334,12 +334,7 @@ export function buildShellModel(
       const a = assignments[aIndex]!;
       if (tainted.has(a.name) || !a.value) continue;
       const carries = expansions.some(
-        (e) =>
-          e.name !== null &&
-          tainted.has(e.name) &&
-          !e.length &&
-          e.node.start >= a.valueStart &&
-          e.node.end <= a.valueEnd,
+        (e) => carriesInput(tainted, e) && e.node.start >= a.valueStart && e.node.end <= a.valueEnd,
       );
       if (carries) {
         tainted.set(a.name, a.node.start);
@@ -366,7 +361,7 @@ export function buildShellModel(
     if (!changed) break;
   }
 
-  const taintedExpansions = expansions.filter((e) => e.name !== null && tainted.has(e.name) && !e.length);
+  const taintedExpansions = expansions.filter((e) => carriesInput(tainted, e));
   const statements = root.children.filter((c) => c.named && c.type !== 'comment');
   return {
     commands,
@@ -380,6 +375,11 @@ export function buildShellModel(
     statements,
     explicitChecks,
   };
+}
+
+/** Does the expansion carry alert input: a tainted variable, not its length? */
+export function carriesInput(tainted: ReadonlyMap<string, number>, e: Expansion): boolean {
+  return e.name !== null && tainted.has(e.name) && !e.length;
 }
 
 function isInField(node: SNode, ancestor: SNode, name: string): boolean {
@@ -396,11 +396,6 @@ function firstVariable(node: SNode): SNode | null {
     if (v) return v;
   }
   return null;
-}
-
-function hasAncestor(node: SNode, type: string): boolean {
-  for (let p = node.parent; p; p = p.parent) if (p.type === type) return true;
-  return false;
 }
 
 function firstCommand(node: SNode, byNode: Map<SNode, Command>): Command | null {
