@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// `neptune runbook lint` throughput: 1,000 generated runbooks (20-60 lines, the corpus's categories, mixed
-// hazards) linted with ShellCheck off, against one batched `shellcheck -f json1` over the same files in the same
-// run; then peak memory at 10,000 files. Every run goes through /usr/bin/time, so besides wall time (start-up
+// `neptune runbook lint` throughput: 1,000 generated runbooks (the corpus's categories, mixed hazards) linted with
+// ShellCheck off, against one batched `shellcheck -f json1` over the same files in the same run, at the targets'
+// size (corpus-sized, avg ~20 lines) and at 20-60 lines (decision 0211); then peak memory at 10,000 files. Every run goes through /usr/bin/time, so besides wall time (start-up
 // included) it reports CPU time (user+sys) and peak RSS: the machine is shared, so the targets are judged on CPU
 // time, which a loaded machine does not stretch, and the ratio compares CPU with CPU. Medians of BENCH_RUNS (3).
 // Targets: >= 1,000 files/s; >= 10x faster than batched ShellCheck; < 200 MB RSS at 10,000 files.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -85,7 +85,11 @@ const HAZARDS = [
 ];
 const CATS = Object.keys(BLOCKS);
 
-function runbook(r, i) {
+/**
+ * One runbook of about `size.min`..`size.max` lines (a preamble of shebang, manifest and parameter reads, then steps
+ * until the line count is reached; a multi-line step can overshoot it).
+ */
+function runbook(r, i, size) {
   const cat = CATS[i % CATS.length];
   const lines = [];
   const shebang = r() < 0.7;
@@ -105,7 +109,7 @@ function runbook(r, i) {
   if (r() < 0.5) lines.push(shebang && lines[0] === '#!/bin/bash' ? 'set -euo pipefail' : 'set -eu');
   lines.push('', 'service="${NP_SERVICE:-app}"', 'host="${NP_HOST:-localhost}"', 'app="${NP_APP:-myapp}"');
   lines.push('id="${NP_ID:-i-0}"', 'container="${NP_CONTAINER:-web}"', '');
-  const target = 20 + Math.floor(r() * 41);
+  const target = size.min + Math.floor(r() * (size.max - size.min + 1));
   while (lines.length < target) {
     const pool = r() < 0.15 ? HAZARDS : BLOCKS[r() < 0.7 ? cat : CATS[Math.floor(r() * CATS.length)]];
     lines.push(`# step ${lines.length}`, pool[Math.floor(r() * pool.length)]);
@@ -113,14 +117,14 @@ function runbook(r, i) {
   return `${lines.join('\n')}\n`;
 }
 
-function generate(dir, n, seed) {
+function generate(dir, n, seed, size) {
   const r = rng(seed);
   const files = [];
   for (let i = 0; i < n; i++) {
     const sub = path.join(dir, CATS[i % CATS.length]);
     if (i < CATS.length) mkdirSync(sub, { recursive: true });
     const file = path.join(sub, `runbook-${String(i).padStart(5, '0')}.sh`);
-    writeFileSync(file, runbook(r, i));
+    writeFileSync(file, runbook(r, i, size));
     files.push(file);
   }
   return files;
@@ -162,64 +166,85 @@ function medians(runs) {
 
 const verdict = (ok) => (ok ? 'met' : 'NOT MET');
 
+/**
+ * The targets' workload is "corpus-sized files (avg 20 lines)" (specs/runbook-lint.md (c) 1): CORPUS. HEAVY, files
+ * of 20-60 lines (avg ~47), is what this benchmark judged before decision 0211; it is still measured and reported,
+ * and the memory run at 10,000 files uses it, the stricter of the two.
+ */
+const CORPUS = { min: 8, max: 27, label: 'corpus-sized' };
+const HEAVY = { min: 20, max: 60, label: '20-60 lines' };
+
 if (process.env.BENCH_GENERATE_ONLY) {
-  // BENCH_GENERATE_ONLY=DIR writes the runbooks there and stops (for profiling)
-  generate(process.env.BENCH_GENERATE_ONLY, FILES, 42);
+  // BENCH_GENERATE_ONLY=DIR writes the runbooks there and stops (for profiling); BENCH_HEAVY=1 for the larger ones
+  generate(process.env.BENCH_GENERATE_ONLY, FILES, 42, process.env.BENCH_HEAVY === '1' ? HEAVY : CORPUS);
   process.exit(0);
 }
-const work = mkdtempSync(path.join(os.tmpdir(), 'neptune-lint-bench-'));
-try {
-  const dir = path.join(work, 'runbooks');
-  const files = generate(dir, FILES, 42);
-  const ours = [
-    'runbook',
-    'lint',
-    '--shellcheck',
-    'off',
-    '--profile',
-    'production',
-    '--fail-on',
-    'never',
-    '-f',
-    'json=' + path.join(work, 'out.json'),
-    '--no-config',
-    dir,
-  ];
+
+const lintArgs = (out, dir) => [
+  'runbook',
+  'lint',
+  '--shellcheck',
+  'off',
+  '--profile',
+  'production',
+  '--fail-on',
+  'never',
+  '-f',
+  `json=${out}`,
+  '--no-config',
+  dir,
+];
+
+const averageLines = (files) =>
+  files.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length - 1, 0) / files.length;
+
+/** Lints FILES runbooks of one size, then ShellCheck over the same files; prints both; returns rate and ratio. */
+function measure(work, size, seed) {
+  const dir = path.join(work, `runbooks-${size.min}-${size.max}`);
+  const files = generate(dir, FILES, seed, size);
+  const ours = lintArgs(path.join(work, 'out.json'), dir);
   timed(exe, ours); // warm the page cache
   const lint = medians(Array.from({ length: RUNS }, () => timed(exe, ours)));
   // judged on CPU time where it was measured (a shared machine stretches wall time, not CPU time)
   const basis = Number.isNaN(lint.cpu) ? 'wall' : 'cpu';
-  const rate = FILES / (lint[basis] / 1000);
   console.log(
-    `runbook lint, ${FILES} generated runbooks (20-60 lines), ShellCheck off, ${RUNS} runs (median, start-up included)`,
+    `runbook lint, ${FILES} generated ${size.label} runbooks (avg ${averageLines(files).toFixed(1)} lines), ShellCheck off, ${RUNS} runs (median, start-up included)`,
   );
   console.log(
     `  neptune runbook lint      wall ${lint.wall.toFixed(0).padStart(7)} ms (${(FILES / (lint.wall / 1000)).toFixed(0)} files/s)   cpu ${lint.cpu.toFixed(0).padStart(7)} ms (${(FILES / (lint.cpu / 1000)).toFixed(0)} files/s)   peak RSS ${lint.rss.toFixed(0)} MB`,
   );
-  console.log(
-    `throughput ${rate.toFixed(0)} files/s of ${basis} time (target >= 1000): ${verdict(rate >= 1000)}`,
-  );
-
-  const sc = spawnSync('shellcheck', ['--version']);
-  if (sc.status === 0) {
+  let ratio = Number.NaN;
+  if (spawnSync('shellcheck', ['--version']).status === 0) {
     const scArgs = ['-f', 'json1', '--norc', '--', ...files];
     const ref = medians(Array.from({ length: RUNS }, () => timed('shellcheck', scArgs, [0, 1])));
-    const ratio = ref[basis] / lint[basis];
+    ratio = ref[basis] / lint[basis];
     console.log(
-      `  shellcheck -f json1 (one batched process, reference)   wall ${ref.wall.toFixed(0).padStart(7)} ms   cpu ${ref.cpu.toFixed(0).padStart(7)} ms   (wall ratio ${(ref.wall / lint.wall).toFixed(1)}x)`,
+      `  shellcheck -f json1 (one batched process, reference)   wall ${ref.wall.toFixed(0).padStart(7)} ms   cpu ${ref.cpu.toFixed(0).padStart(7)} ms   (${ratio.toFixed(1)}x in ${basis} time, ${(ref.wall / lint.wall).toFixed(1)}x in wall time)`,
     );
-    console.log(
-      `ShellCheck ratio ${ratio.toFixed(1)}x faster in ${basis} time (target >= 10x): ${verdict(ratio >= 10)}`,
-    );
-  } else {
-    console.log('ShellCheck ratio: not measured, shellcheck is not installed (apt-get install shellcheck)');
   }
+  return { basis, rate: FILES / (lint[basis] / 1000), ratio };
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'neptune-lint-bench-'));
+try {
+  const target = measure(work, CORPUS, 42);
+  console.log(
+    `throughput ${target.rate.toFixed(0)} files/s of ${target.basis} time (target >= 1000): ${verdict(target.rate >= 1000)}`,
+  );
+  if (Number.isNaN(target.ratio))
+    console.log('ShellCheck ratio: not measured, shellcheck is not installed (apt-get install shellcheck)');
+  else
+    console.log(
+      `ShellCheck ratio ${target.ratio.toFixed(1)}x faster in ${target.basis} time (target >= 10x): ${verdict(target.ratio >= 10)}`,
+    );
+  // BENCH_HEAVY=0 skips the larger files
+  if (process.env.BENCH_HEAVY !== '0') measure(work, HEAVY, 42);
 
   // BENCH_BIG=0 skips the memory run
   if (BIG > 0) {
     const bigDir = path.join(work, 'big');
-    generate(bigDir, BIG, 7);
-    const bigArgs = [...ours.slice(0, -3), 'json=' + path.join(work, 'big.json'), '--no-config', bigDir];
+    generate(bigDir, BIG, 7, HEAVY);
+    const bigArgs = lintArgs(path.join(work, 'big.json'), bigDir);
     const big = timed(exe, bigArgs);
     if (!Number.isNaN(big.rss)) {
       console.log(
