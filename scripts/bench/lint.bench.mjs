@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `neptune runbook lint` throughput: 1,000 generated runbooks (the corpus's categories, mixed hazards) linted with
 // ShellCheck off, against one batched `shellcheck -f json1` over the same files in the same run, at the targets'
-// size (corpus-sized, avg ~20 lines) and at 20-60 lines (decision 0211); then peak memory at 10,000 files. Every run goes through /usr/bin/time, so besides wall time (start-up
-// included) it reports CPU time (user+sys) and peak RSS: the machine is shared, so the targets are judged on CPU
+// size (corpus-sized, avg ~20 lines) and at 20-60 lines (decision 0211); then peak memory at 10,000 files. Every
+// run goes through /usr/bin/time, so besides wall time (start-up included) it reports CPU time (user+sys) and peak RSS: the machine is shared, so the targets are judged on CPU
 // time, which a loaded machine does not stretch, and the ratio compares CPU with CPU. Medians of BENCH_RUNS (3).
 // Targets: >= 1,000 files/s; >= 10x faster than batched ShellCheck; < 200 MB RSS at 10,000 files.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -120,14 +120,17 @@ function runbook(r, i, size) {
 function generate(dir, n, seed, size) {
   const r = rng(seed);
   const files = [];
+  let lines = 0;
   for (let i = 0; i < n; i++) {
     const sub = path.join(dir, CATS[i % CATS.length]);
     if (i < CATS.length) mkdirSync(sub, { recursive: true });
     const file = path.join(sub, `runbook-${String(i).padStart(5, '0')}.sh`);
-    writeFileSync(file, runbook(r, i, size));
+    const text = runbook(r, i, size);
+    writeFileSync(file, text);
     files.push(file);
+    lines += text.split('\n').length - 1;
   }
-  return files;
+  return { files, averageLines: lines / n };
 }
 
 const median = (xs) => {
@@ -195,20 +198,17 @@ const lintArgs = (out, dir) => [
   dir,
 ];
 
-const averageLines = (files) =>
-  files.reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').length - 1, 0) / files.length;
-
 /** Lints FILES runbooks of one size, then ShellCheck over the same files; prints both; returns rate and ratio. */
 function measure(work, size, seed) {
   const dir = path.join(work, `runbooks-${size.min}-${size.max}`);
-  const files = generate(dir, FILES, seed, size);
+  const { files, averageLines } = generate(dir, FILES, seed, size);
   const ours = lintArgs(path.join(work, 'out.json'), dir);
   timed(exe, ours); // warm the page cache
   const lint = medians(Array.from({ length: RUNS }, () => timed(exe, ours)));
   // judged on CPU time where it was measured (a shared machine stretches wall time, not CPU time)
   const basis = Number.isNaN(lint.cpu) ? 'wall' : 'cpu';
   console.log(
-    `runbook lint, ${FILES} generated ${size.label} runbooks (avg ${averageLines(files).toFixed(1)} lines), ShellCheck off, ${RUNS} runs (median, start-up included)`,
+    `runbook lint, ${FILES} generated ${size.label} runbooks (avg ${averageLines.toFixed(1)} lines), ShellCheck off, ${RUNS} runs (median, start-up included)`,
   );
   console.log(
     `  neptune runbook lint      wall ${lint.wall.toFixed(0).padStart(7)} ms (${(FILES / (lint.wall / 1000)).toFixed(0)} files/s)   cpu ${lint.cpu.toFixed(0).padStart(7)} ms (${(FILES / (lint.cpu / 1000)).toFixed(0)} files/s)   peak RSS ${lint.rss.toFixed(0)} MB`,
