@@ -57,12 +57,13 @@ function applies(rule: Rule, ctx: RuleContext): boolean {
   return true;
 }
 
+/** Findings about the file as a whole: their fingerprint must not depend on what happens to be on line 1. */
+const FILE_LEVEL = new Set(['ROB001', 'ROB002', 'META001']);
+
 /**
  * sha256 of (rule, path, whitespace-normalised line text, occurrence of that triple): stable when lines are
  * inserted above, so SARIF, baselines and JSON consumers can follow a finding across edits.
  */
-/** Findings about the file as a whole: their fingerprint must not depend on what happens to be on line 1. */
-const FILE_LEVEL = new Set(['ROB001', 'ROB002', 'META001']);
 
 export function fingerprints(
   findings: Omit<Finding, 'fingerprint'>[],
@@ -76,9 +77,10 @@ export function fingerprints(
     const key = `${f.ruleId}\u0000${f.file}\u0000${lineText}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
-    // the first 16 bytes in hex: a flat 32-character string, not a slice that keeps the 64-character one alive
-    // (one-shot crypto.hash: a Hash object per finding cost ~20 µs)
-    return hash('sha256', `${key}\u0000${n}`, 'buffer').toString('hex', 0, 16);
+    // The first 32 hex digits as a flat string (join copies), not a slice that keeps the 64-digit one alive.
+    // One-shot crypto.hash straight to hex: a Hash object per finding cost ~20 µs, a Buffer ~1 µs of 1.3.
+    const digest = hash('sha256', `${key}\u0000${n}`, 'hex');
+    return [digest.slice(0, 16), digest.slice(16, 32)].join('');
   });
 }
 

@@ -4,6 +4,9 @@ import { commentSpans, inSpans } from './util';
 const PLACEHOLDERS =
   /<[A-Za-z][\w .-]*>|\b\w*_here\b|\b\w*_HERE\b|\b[Xx]{3,}\b|\bCHANGEME\b|\bchangeme\b|\bREPLACE_?ME\b|\bYOUR_[A-Z_]+\b/g;
 
+/** What every PLACEHOLDERS match contains: one cheap scan rules most files out before the full pattern runs. */
+const MAYBE_PLACEHOLDER = /<[A-Za-z]|_here|_HERE|[Xx]{3}|CHANGEME|changeme|REPLACE|YOUR_/;
+
 /** A template value left in: the runbook acts on a literal "<app_name>", or the shell reads it as a redirection. */
 export const ROB003: Rule = {
   id: 'ROB003',
@@ -19,8 +22,9 @@ Replace the placeholder with a declared param (NP_*) validated in the manifest, 
   fix: 'none',
   languages: 'all',
   check(ctx) {
-    const comments = commentSpans(ctx);
     const out: RawFinding[] = [];
+    if (!MAYBE_PLACEHOLDER.test(ctx.text)) return out;
+    const comments = commentSpans(ctx);
     PLACEHOLDERS.lastIndex = 0;
     for (let m = PLACEHOLDERS.exec(ctx.text); m; m = PLACEHOLDERS.exec(ctx.text)) {
       if (inSpans(m.index, comments)) continue;

@@ -1,15 +1,18 @@
+import type { Command } from '../shell/model';
 import type { RawFinding, Rule } from '../types';
 import { at, commandsIn, subcommand } from './util';
 
 const LOOKUPS =
   /^(ps|pgrep|pidof|grep|egrep|awk|cut|head|tail|cat|jq|aws|docker|heroku|kubectl|curl|find|ls|sed|hostname|dig|getent)$/;
 
-function isAction(name: string, sub: string): boolean {
+function isAction(cmd: Command): boolean {
+  const name = cmd.name;
+  if (!name) return false;
   if (/^(kill|pkill|rm|ssh|scp|rsync|chmod|chown|mv)$/.test(name)) return true;
-  if (name === 'docker') return /^(stop|kill|rm|restart|exec)$/.test(sub);
+  if (name === 'docker') return /^(stop|kill|rm|restart|exec)$/.test(subcommand(cmd, 0) ?? '');
   if (name === 'aws') return true;
-  if (name === 'heroku') return /restart|stop|kill|scale/.test(sub);
-  if (name === 'kubectl') return /^(delete|scale|exec|rollout|drain|cordon)$/.test(sub);
+  if (name === 'heroku') return /restart|stop|kill|scale/.test(subcommand(cmd, 0) ?? '');
+  if (name === 'kubectl') return /^(delete|scale|exec|rollout|drain|cordon)$/.test(subcommand(cmd, 0) ?? '');
   if (name === 'systemctl' || name === 'service') return true;
   return false;
 }
@@ -42,8 +45,7 @@ Test the value before acting: [ -n "$PID" ] || exit 0; case $PID in *[!0-9]*) ex
       if (!commandsIn(shell, a.value).some((c) => c.name && LOOKUPS.test(c.name))) continue;
       for (let cmdIndex = 0; cmdIndex < shell.commands.length; cmdIndex++) {
         const cmd = shell.commands[cmdIndex]!;
-        if (cmd.node.start <= a.node.end || !cmd.name || !isAction(cmd.name, subcommand(cmd, 0) ?? ''))
-          continue;
+        if (cmd.node.start <= a.node.end || !isAction(cmd)) continue;
         const use = cmd.args.flatMap((w) => w.expansions).find((e) => e.name === a.name && !e.guarded);
         if (!use) continue;
         const checked = shell.tests.some(

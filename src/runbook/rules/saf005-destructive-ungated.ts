@@ -6,10 +6,16 @@ const SQL =
   /\b(DROP\s+(DATABASE|TABLE|SCHEMA)|TRUNCATE\b|FLUSHALL|FLUSHDB|DELETE\s+FROM\s+[\w."]+\s*(;|$|["']))/i;
 const GATE = /confirm|approv/i;
 
+/** Every command name `destroys` looks further at (besides mkfs.*): most commands leave at one lookup. */
+const CANDIDATES = new Set(
+  `dropdb wipefs reboot shutdown halt poweroff dd init systemctl redis-cli rake rails bundle heroku terraform aws
+  gcloud doctl tugboat slcli kubectl mysql psql sqlite3 mongo mongosh cqlsh`.split(/\s+/),
+);
+
 /** What the command destroys, or null. */
 export function destroys(cmd: Command): string | null {
   const name = cmd.name;
-  if (!name) return null;
+  if (!name || (!CANDIDATES.has(name) && !name.startsWith('mkfs'))) return null;
   const sub = subcommand(cmd, 0) ?? '';
   const sub1 = subcommand(cmd, 1) ?? '';
   if (/^(dropdb|mkfs(\..+)?|wipefs|reboot|shutdown|halt|poweroff)$/.test(name)) return name;

@@ -1,6 +1,6 @@
 import type { Command } from '../shell/model';
 import type { RawFinding, Rule } from '../types';
-import { at, wordTainted } from './util';
+import { at, spanTainted, wordTainted } from './util';
 
 const SHELLS = /^(sh|bash|dash|zsh|ksh|ash|busybox)$/;
 const INTERPRETERS: Record<string, string> = {
@@ -95,7 +95,8 @@ function injectionSite(
   shell: NonNullable<import('../types').RuleContext['shell']>,
 ): string | null {
   const name = cmd.name;
-  if (!name) return null;
+  // every site below is a tainted argument of this command
+  if (!name || !spanTainted(shell, cmd.node.start, cmd.node.end)) return null;
   const args = cmd.args;
   const lits = args.map((w) => w.literal);
   if (name === 'eval' && args.some((w) => wordTainted(shell, w))) return 'eval';

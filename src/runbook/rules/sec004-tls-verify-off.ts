@@ -9,6 +9,13 @@ const OFF_FLAGS: Record<string, string[]> = {
 };
 const OFF_ENV =
   /^(GIT_SSL_NO_VERIFY=(1|true)|NODE_TLS_REJECT_UNAUTHORIZED=0|PYTHONHTTPSVERIFY=0|CURL_CA_BUNDLE=)$/;
+/** The variables OFF_ENV names: any other assignment is passed over without building its text. */
+const OFF_ENV_NAMES = new Set([
+  'GIT_SSL_NO_VERIFY',
+  'NODE_TLS_REJECT_UNAUTHORIZED',
+  'PYTHONHTTPSVERIFY',
+  'CURL_CA_BUNDLE',
+]);
 
 /** Turning off certificate checks hands the connection (and any token it carries) to whoever sits on the path. */
 export const SEC004: Rule = {
@@ -61,6 +68,7 @@ Point the client at the right CA bundle instead. --fix-unsafe removes the flag.`
       }
       for (const a of ctx.shell.assignments)
         if (
+          OFF_ENV_NAMES.has(a.name) &&
           OFF_ENV.test(`${a.name}=${a.valueText.replace(/^['"]|['"]$/g, '')}`) &&
           a.node.parent?.type !== 'command'
         )
