@@ -2,8 +2,6 @@
  * File writes that never leave half-written data: write a temporary file beside the target, flush it, then
  * rename it over the target (atomic on POSIX). Secrets are written 0600 in 0700 directories.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface WriteOptions {
@@ -45,6 +43,9 @@ export interface AtomicWriter {
  * a temporary file beside the target, which replaces the target only on commit().
  */
 export async function openAtomicWriter(file: string, options: WriteOptions = {}): Promise<AtomicWriter> {
+  // loaded on first use, not with the module: a `runbook lint` that writes no report file never needs them
+  const { randomBytes } = await import('node:crypto');
+  const { chmod, mkdir, open, rename, rm } = await import('node:fs/promises');
   const mode = options.mode ?? 0o644;
   const dirMode = options.dirMode ?? ((mode & 0o077) === 0 ? PRIVATE_DIR : 0o755);
   const dir = path.dirname(file);

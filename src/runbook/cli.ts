@@ -2,7 +2,7 @@
  * The body of `neptune runbook lint`: turns flags and the configuration file into a lint run, renders the
  * requested formats (stdout or files), and sets the exit code. The command file only parses flags.
  */
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { configError, fromFsError, isNeptuneError, usageError } from '../core/errors';
 import { openAtomicWriter, writeFileAtomic } from '../core/fs';
@@ -221,7 +221,7 @@ export async function runLintCommand(input: LintCommandInput): Promise<unknown> 
   if (baselineFile && !flags['update-baseline']) {
     let text: string;
     try {
-      text = await readFile(path.resolve(cwd, baselineFile), 'utf8');
+      text = readFileSync(path.resolve(cwd, baselineFile), 'utf8');
     } catch (error) {
       throw fromFsError(error, baselineFile);
     }
@@ -327,7 +327,7 @@ async function render(
     }
     if (d.format === 'github' && input.env.GITHUB_STEP_SUMMARY) {
       try {
-        await appendFile(input.env.GITHUB_STEP_SUMMARY, githubSummary(reportInput));
+        appendFileSync(input.env.GITHUB_STEP_SUMMARY, githubSummary(reportInput));
       } catch (error) {
         input.output.warn(`cannot write the step summary: ${(error as Error).message}`);
       }

@@ -2,11 +2,12 @@
  * `.neptune/runbook-lint.yaml`: found by searching upward from the working directory (or named with --config),
  * validated against CONFIG_SCHEMA. A bad file is a configuration error (exit 78), never a silent default.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { parseDocument } from 'yaml';
 import { configError, fromFsError } from '../core/errors';
+import { AJV_OPTIONS } from './schema';
 
 export interface LintConfig {
   profile?: string;
@@ -63,7 +64,7 @@ export function parseConfig(text: string, file: string): LintConfig {
     });
   }
   const value = (doc.toJS() as unknown) ?? {};
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(CONFIG_SCHEMA);
+  validator ??= new Ajv(AJV_OPTIONS).compile(CONFIG_SCHEMA);
   if (!validator(value)) {
     const e = validator.errors![0]!;
     const where = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'the file';
@@ -83,11 +84,7 @@ export async function findConfig(from: string): Promise<string | null> {
   let dir = path.resolve(from);
   for (;;) {
     const candidate = path.join(dir, CONFIG_FILE);
-    try {
-      if ((await stat(candidate)).isFile()) return candidate;
-    } catch {
-      // not here
-    }
+    if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
     const parent = path.dirname(dir);
     if (parent === dir) return null;
     dir = parent;
@@ -115,7 +112,7 @@ export async function loadConfig(options: {
   }
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     throw fromFsError(error, options.explicit ?? file);
   }

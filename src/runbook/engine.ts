@@ -2,7 +2,6 @@
  * Lints one runbook's text: runs the selected rules, places findings, applies inline suppressions and computes
  * fingerprints. Pure: no file system, no clock.
  */
-import { hash } from 'node:crypto';
 import { analyze } from './analyze';
 import { RULES } from './rules/index';
 import { commentSpans } from './rules/util';
@@ -60,15 +59,19 @@ function applies(rule: Rule, ctx: RuleContext): boolean {
 /** Findings about the file as a whole: their fingerprint must not depend on what happens to be on line 1. */
 const FILE_LEVEL = new Set(['ROB001', 'ROB002', 'META001']);
 
+let hash: typeof import('node:crypto').hash | undefined;
+
 /**
  * sha256 of (rule, path, whitespace-normalised line text, occurrence of that triple): stable when lines are
  * inserted above, so SARIF, baselines and JSON consumers can follow a finding across edits.
  */
-
 export function fingerprints(
   findings: Omit<Finding, 'fingerprint'>[],
   line: (index: number) => string | undefined,
 ): string[] {
+  if (findings.length === 0) return [];
+  // node:crypto on the first finding, not at start-up: a clean run never loads it (decision 0212)
+  const sha = (hash ??= (process.getBuiltinModule('node:crypto') as typeof import('node:crypto')).hash);
   const seen = new Map<string, number>();
   return findings.map((f) => {
     const lineText = FILE_LEVEL.has(f.ruleId)
@@ -79,7 +82,7 @@ export function fingerprints(
     seen.set(key, n + 1);
     // The first 32 hex digits as a flat string (join copies), not a slice that keeps the 64-digit one alive.
     // One-shot crypto.hash straight to hex: a Hash object per finding cost ~20 µs, a Buffer ~1 µs of 1.3.
-    const digest = hash('sha256', `${key}\u0000${n}`, 'hex');
+    const digest = sha('sha256', `${key}\u0000${n}`, 'hex');
     return [digest.slice(0, 16), digest.slice(16, 32)].join('');
   });
 }

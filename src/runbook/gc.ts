@@ -5,15 +5,19 @@
  * tens of MB keeps the peak near the live set. This is scoped to `runbook lint` (decision 0207): it exposes `gc` through V8's runtime
  * flags instead of a process-wide `--max-semi-space-size` (the server runs in the same binary).
  */
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+
+/** node:v8 when a large run first needs it: loading it costs a run of a few files ~5% of its start-up. */
+export function v8(): typeof import('node:v8') {
+  return process.getBuiltinModule('node:v8') as typeof import('node:v8');
+}
 
 let collect: (() => void) | null | undefined;
 
 function gcFunction(): (() => void) | null {
   if (collect !== undefined) return collect;
   try {
-    setFlagsFromString('--expose-gc');
+    v8().setFlagsFromString('--expose-gc');
     const fn = runInNewContext('gc') as unknown;
     collect = typeof fn === 'function' ? (fn as () => void) : null;
   } catch {
@@ -27,6 +31,7 @@ function gcFunction(): (() => void) | null {
  * `slackMb` since the last collection it runs a full one (a no-op where V8 does not allow it).
  */
 export function heapGuard(period: number, slackMb: number): () => void {
+  const { getHeapStatistics } = v8();
   let n = 0;
   let live = 0;
   const slack = slackMb * 1024 * 1024;

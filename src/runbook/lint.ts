@@ -3,8 +3,7 @@
  * suppressions, fingerprints), optionally fix them, add ShellCheck's findings from one batched run, apply the
  * baseline, and return one sorted report. File access goes through `io` so tests can run it in memory.
  */
-import { readFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fromFsError, inputMissing } from '../core/errors';
 import { writeFileAtomic } from '../core/fs';
@@ -24,10 +23,11 @@ export interface LintIo {
 }
 
 export const realIo: LintIo = {
-  // synchronous reads: runbooks are small, and a thread-pool round trip per file costs more than the read
+  // synchronous reads (and directory listings): runbooks are small, a thread-pool round trip per file costs more
+  // than the read, and node:fs/promises would load with readline for every run (decision 0212)
   readFile: async (file) => readFileSync(file, 'utf8'),
   writeFile: async (file, text) => {
-    const mode = (await stat(file)).mode & 0o7777;
+    const mode = statSync(file).mode & 0o7777;
     await writeFileAtomic(file, text, { mode });
   },
 };
@@ -101,7 +101,7 @@ export async function discover(
     return ignore.some((g) => path.matchesGlob(rel, g) || path.matchesGlob(rel, `${g}/**`));
   };
   const walkDir = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
+    const entries = readdirSync(dir, { withFileTypes: true });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const abs = path.join(dir, e.name);
@@ -114,9 +114,9 @@ export async function discover(
   };
   for (const p of paths) {
     const abs = path.resolve(cwd, p);
-    let s: Awaited<ReturnType<typeof stat>>;
+    let s: ReturnType<typeof statSync>;
     try {
-      s = await stat(abs);
+      s = statSync(abs);
     } catch (error) {
       const e = fromFsError(error, p);
       throw e instanceof Error && 'kind' in e
@@ -126,13 +126,7 @@ export async function discover(
     if (s.isDirectory()) await walkDir(abs);
     else {
       found.add(abs);
-      if (
-        await stat(`${abs}.neptune.yaml`).then(
-          () => true,
-          () => false,
-        )
-      )
-        sidecars.add(`${abs}.neptune.yaml`);
+      if (statSync(`${abs}.neptune.yaml`, { throwIfNoEntry: false })) sidecars.add(`${abs}.neptune.yaml`);
     }
   }
   return [...found].sort();

@@ -4,7 +4,7 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { isNode, LineCounter, parseDocument } from 'yaml';
-import { isValidManifest, MANIFEST_SCHEMA } from './schema';
+import { AJV_OPTIONS, isValidManifest, MANIFEST_SCHEMA } from './schema';
 import { parseSimpleYaml } from './simple-yaml';
 import type { ManifestProblem } from './types';
 
@@ -83,7 +83,7 @@ export function findInlineBlock(text: string): { start: number; end: number; yam
 
 let validator: ReturnType<Ajv['compile']> | null = null;
 function validate(value: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(MANIFEST_SCHEMA);
+  validator ??= new Ajv(AJV_OPTIONS).compile(MANIFEST_SCHEMA);
   return validator(value) ? [] : (validator.errors ?? []);
 }
 
@@ -124,6 +124,9 @@ export function parseManifest(yamlText: string, base: number, inline: boolean): 
     prefix = ['neptune'];
   }
   if (value === null || value === undefined) value = {};
+  // YAML the fast path does not read (a flow sequence such as `requires: [a, b]`) that validates: Ajv is only
+  // compiled when there are problems to name
+  if (isValidManifest(value)) return { manifest: value as Manifest, span, problems: [] };
   const problems: ManifestProblem[] = [];
   for (let errorIndex = 0, errorList = validate(value); errorIndex < errorList.length; errorIndex++) {
     const error = errorList[errorIndex]!;

@@ -1,7 +1,8 @@
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isValidManifest, MANIFEST_SCHEMA } from './schema';
+import { CONFIG_SCHEMA } from './config';
+import { AJV_OPTIONS, isValidManifest, MANIFEST_SCHEMA } from './schema';
 
 const ajv = new Ajv({ allErrors: true, strict: false }).compile(MANIFEST_SCHEMA);
 
@@ -110,5 +111,20 @@ describe('isValidManifest (the schema without Ajv)', () => {
     // both answers were exercised
     expect(valid).toBeGreaterThan(500);
     expect(valid).toBeLessThan(19_500);
+  });
+});
+
+describe('the schemas themselves (run time compiles them without validateSchema: AJV_OPTIONS)', () => {
+  it.each([
+    ['MANIFEST_SCHEMA', MANIFEST_SCHEMA],
+    ['CONFIG_SCHEMA', CONFIG_SCHEMA],
+  ])('%s is a valid JSON schema (draft-07 meta-schema)', (_name, schema) => {
+    const checker = new Ajv({ strict: false });
+    expect(checker.validateSchema(schema), JSON.stringify(checker.errors)).toBe(true);
+    expect(AJV_OPTIONS.validateSchema).toBe(false);
+  });
+
+  it('still rejects a broken schema when it is checked', () => {
+    expect(new Ajv({ strict: false }).validateSchema({ type: 'no-such-type' })).toBe(false);
   });
 });

@@ -3,6 +3,13 @@
  * `neptune runbook lint --print-schema`.
  */
 
+/**
+ * How the lint compiles its schemas (this one and the config's). `validateSchema: false`: Ajv would first compile
+ * the JSON Schema meta-schema to check our own constant schemas, ~45 ms of any run that validates a manifest or a
+ * config file; schema.test.ts checks them against the meta-schema instead (decision 0212).
+ */
+export const AJV_OPTIONS = { allErrors: true, strict: false, validateSchema: false } as const;
+
 const duration = {
   description: 'A duration: seconds as an integer, or e.g. "90s", "2m", "1h30m".',
   oneOf: [{ type: 'integer' }, { type: 'string', pattern: '^(?:\\d+h)?(?:\\d+m)?(?:\\d+s)?$', minLength: 2 }],

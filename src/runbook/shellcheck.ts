@@ -3,9 +3,7 @@
  * (files without a shebang get `--shell sh`, as the agent runs them with /bin/sh), never one process per file.
  * Texts that are not on disk (stdin, --fix-dry-run) are written to a private temporary directory first.
  */
-import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { unavailable } from '../core/errors';
@@ -61,7 +59,8 @@ function isExecutable(file: string): boolean {
 
 const SEVERITY_FLAG: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'style' };
 
-function run(bin: string, args: string[]): Promise<string> {
+async function run(bin: string, args: string[]): Promise<string> {
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     execFile(bin, args, { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       // 0 clean, 1 issues; 2 file error and 3 syntax still print json1; 4 is a bad option.
@@ -84,6 +83,8 @@ export async function shellcheckFiles(
 ): Promise<Map<string, ScComment[]>> {
   const out = new Map<string, ScComment[]>();
   if (inputs.length === 0) return out;
+  // loaded here, not with the module: a run with ShellCheck off (or not installed) never needs them
+  const { mkdir, mkdtemp, rm, writeFile } = await import('node:fs/promises');
   let tmp: string | null = null;
   const byPath = new Map<string, string>();
   try {
