@@ -3,9 +3,10 @@
  * (npm run test:exe). The environment is clean and isolated: a temporary HOME and config/cache/data dirs.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 
 export const REPO = path.resolve(import.meta.dirname, '..', '..');
 export const BIN = path.resolve(REPO, process.env.NEPTUNE_BIN ?? 'bin/neptune');
@@ -28,8 +29,20 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
+const homes: string[] = [];
+
+// Registered when a test file imports this helper, so it runs after that file's own afterAll hooks (vitest runs
+// them in reverse order): the servers and agents that used these homes are stopped by then. A process 'exit'
+// handler does not run in vitest's forked workers.
+afterAll(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
+
+/** A fresh temporary HOME, removed after the test file that made it. */
 export function tempHome(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'neptune-home-'));
+  const home = mkdtempSync(path.join(os.tmpdir(), 'neptune-home-'));
+  homes.push(home);
+  return home;
 }
 
 /** The environment a run gets: only what a shell user would have, plus the test's own variables. */
