@@ -66,6 +66,16 @@ describe('runbook lint: formats and exit codes', () => {
     expect(sarif.runs[0].results.some((x: { ruleId: string }) => x.ruleId === 'SEC001')).toBe(true);
   });
 
+  it('rdjson beside text: fix suggestions point at what they replace (rdjson reads the whole text)', async () => {
+    const dir = tmp();
+    write(dir, 'q.sh', '#!/bin/sh\nset -eu\n# the service the alert names\nkill -TERM $NP_PID\n');
+    const r = await lint(['-f', 'text', '-f', 'rdjson=out/lint.rdjson', 'q.sh'], { cwd: dir });
+    expect(r.stdout).toContain('kill -TERM $NP_PID');
+    const doc = JSON.parse(readFileSync(path.join(dir, 'out/lint.rdjson'), 'utf8'));
+    const quoted = doc.diagnostics.find((d: { code: { value: string } }) => d.code.value === 'SEC001');
+    expect(quoted.suggestions[0].range.start).toEqual({ line: 4, column: 12 });
+  });
+
   it('prints text by default, with a summary', async () => {
     const dir = tmp();
     write(dir, 'k.sh', KILL);

@@ -268,6 +268,7 @@ export async function runLintCommand(input: LintCommandInput): Promise<unknown> 
     fix: flags.fix || flags['fix-dry-run'] ? (flags['fix-unsafe'] ? 'unsafe' : 'safe') : 'off',
     dryRun: flags['fix-dry-run'] === true,
     ignore: config.ignore ?? [],
+    wholeSources: destinations.some((d) => d.format === 'rdjson'),
   });
   const floorRank = SEVERITY_RANK[severityOrUndefined(flags.severity) ?? 'info'];
   report.findings = report.findings.filter((f) => SEVERITY_RANK[f.severity] >= floorRank);

@@ -71,7 +71,8 @@ export function fingerprints(
 ): string[] {
   if (findings.length === 0) return [];
   // node:crypto on the first finding, not at start-up: a clean run never loads it (decision 0212)
-  const sha = (hash ??= (process.getBuiltinModule('node:crypto') as typeof import('node:crypto')).hash);
+  hash ??= (process.getBuiltinModule('node:crypto') as typeof import('node:crypto')).hash;
+  const sha = hash;
   const seen = new Map<string, number>();
   return findings.map((f) => {
     const lineText = FILE_LEVEL.has(f.ruleId)

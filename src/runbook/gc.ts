@@ -26,6 +26,11 @@ function gcFunction(): (() => void) | null {
   return collect;
 }
 
+/** A full collection now (a no-op where V8 does not allow it). */
+export function collectGarbage(): void {
+  gcFunction()?.();
+}
+
 /**
  * Returns a tick to call once per file: every `period` files it looks at the heap, and when it grew by more than
  * `slackMb` since the last collection it runs a full one (a no-op where V8 does not allow it).

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../core/fs';
 import { lineStartsOf } from './analyze';
 import { compareFindings, directivesFor, fingerprints, lineAt, lintText, rangeOf } from './engine';
 import { fixText, unifiedDiff } from './fix';
-import { heapGuard } from './gc';
+import { collectGarbage, heapGuard } from './gc';
 import { tuneForLargeRun } from './large-run';
 import type { Selection } from './selection';
 import { type ScComment, type ScInput, scSeverity, shellcheckFiles } from './shellcheck';
@@ -49,6 +49,11 @@ export interface LintRunOptions {
   dryRun?: boolean;
   /** Globs (relative to cwd) never linted when found in a directory. */
   ignore?: string[];
+  /**
+   * Keep the whole text of every file with findings in `sources` (rdjson reads offsets in it); otherwise only the
+   * lines findings start on, which is all a code frame shows.
+   */
+  wholeSources?: boolean;
   io?: LintIo;
 }
 
@@ -59,8 +64,24 @@ export interface LintReport {
   /** --fix-dry-run: one unified diff per changed file; --fix: the files written. */
   diffs: { file: string; diff: string }[];
   fixed: string[];
-  /** The text of every file with findings (for code frames). */
+  /**
+   * The text of every file with findings: whole with `wholeSources`, else `frameText` (each line where a finding
+   * starts, the other lines empty).
+   */
   sources: Map<string, string>;
+}
+
+/**
+ * The text with only the lines findings start on, the others empty: what a code frame reads, at the same line
+ * numbers. A large run keeps it for every file with findings until the report: a fifth of the whole text
+ * (decision 0212). A new flat string (join copies), so the file's text can go.
+ */
+export function frameText(text: string, findings: readonly Finding[]): string {
+  const lines = text.split('\n');
+  const shown = new Set<number>();
+  for (let k = 0; k < findings.length; k++) shown.add(findings[k]!.range.startLine - 1);
+  for (let i = 0; i < lines.length; i++) if (!shown.has(i)) lines[i] = '';
+  return lines.join('\n');
 }
 
 /** Heap growth (MB) that triggers a full collection in a large run. */
@@ -239,7 +260,13 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
     linted.push({
       display: t.display,
       abs: t.abs,
-      text: result.findings.length > 0 || (options.shellcheck && shellFile) ? text : null,
+      // the whole text while ShellCheck's findings are still to come (sc below keeps it for the merge anyway)
+      text:
+        result.findings.length === 0 && !(options.shellcheck && shellFile)
+          ? null
+          : options.wholeSources || (options.shellcheck && shellFile)
+            ? text
+            : frameText(text, result.findings),
       changed: text !== original,
       findings: result.findings,
       sc:
@@ -256,6 +283,8 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
     });
   }
 
+  // the report's allocations start from the live set, not from what the last files left behind
+  if (large) collectGarbage();
   if (options.shellcheck && options.shellcheckFloor !== undefined) {
     await addShellcheck(options.shellcheck, options.shellcheckFloor, linted, sel, options.dryRun === true);
   }
@@ -269,7 +298,9 @@ export async function lintRun(options: LintRunOptions): Promise<LintReport> {
   }
   all.sort(compareFindings);
   const sources = new Map<string, string>();
-  for (const l of linted) if (l.findings.length > 0 && l.text !== null) sources.set(l.display, l.text);
+  for (const l of linted)
+    if (l.findings.length > 0 && l.text !== null)
+      sources.set(l.display, options.wholeSources || !l.sc ? l.text : frameText(l.text, l.findings));
   return { files: linted.map((l) => l.display).sort(), findings: all, diffs, fixed, sources };
 }
 
