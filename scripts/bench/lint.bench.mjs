@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `neptune runbook lint` throughput: 1,000 generated runbooks (the corpus's categories, mixed hazards) linted with
 // ShellCheck off, against one batched `shellcheck -f json1` over the same files in the same run, at the targets'
-// size (corpus-sized, avg ~20 lines) and at 20-60 lines (decision 0211); then peak memory at 10,000 files. Every
-// run goes through /usr/bin/time, so besides wall time (start-up included) it reports CPU time (user+sys) and peak RSS: the machine is shared, so the targets are judged on CPU
-// time, which a loaded machine does not stretch, and the ratio compares CPU with CPU. Medians of BENCH_RUNS (3).
+// size (corpus-sized, avg ~20 lines) and at 20-60 lines (decision 0211), beside the floor under both: the bash
+// grammar parsing the same files and nothing else (parse-floor.mjs, decision 0212); then peak memory at 10,000
+// files. Every run goes through /usr/bin/time, so besides wall time (start-up included) it reports CPU time
+// (user+sys) and peak RSS: the machine is shared, so the targets are judged on CPU time, which a loaded machine
+// does not stretch, and the ratio compares CPU with CPU. Medians of BENCH_RUNS (5) alternating rounds.
 // Targets: >= 1,000 files/s; >= 10x faster than batched ShellCheck; < 200 MB RSS at 10,000 files.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,10 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const exe = existsSync(path.join(root, 'dist', 'neptune'))
   ? path.join(root, 'dist', 'neptune')
   : path.join(root, 'bin', 'neptune');
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+// the pinned Node the executable is built from, for the parse floor (scripts/bench/parse-floor.mjs)
+const node = path.join(root, 'node_modules', '.bin', 'node');
+const parseFloor = path.join(import.meta.dirname, 'parse-floor.mjs');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FILES = Number(process.env.BENCH_FILES ?? 1000);
 const BIG = Number(process.env.BENCH_BIG ?? 10000);
 
@@ -198,28 +203,44 @@ const lintArgs = (out, dir) => [
   dir,
 ];
 
-/** Lints FILES runbooks of one size, then ShellCheck over the same files; prints both; returns rate and ratio. */
+/**
+ * Lints FILES runbooks of one size, parses them alone (the floor) and runs ShellCheck over them, one of each per
+ * round, RUNS rounds: a slow spell of the shared machine then hits all three alike instead of one block of runs.
+ * Prints the medians; the ShellCheck ratio is the median of the rounds' ratios.
+ */
 function measure(work, size, seed) {
   const dir = path.join(work, `runbooks-${size.min}-${size.max}`);
   const { files, averageLines } = generate(dir, FILES, seed, size);
   const ours = lintArgs(path.join(work, 'out.json'), dir);
+  const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+  const scArgs = ['-f', 'json1', '--norc', '--', ...files];
   timed(exe, ours); // warm the page cache
-  const lint = medians(Array.from({ length: RUNS }, () => timed(exe, ours)));
+  const rounds = Array.from({ length: RUNS }, () => ({
+    lint: timed(exe, ours),
+    // the parser alone over the same files: what no rule, model or report work can go below (decision 0212)
+    floor: timed(node, ['--liftoff-only', parseFloor, dir], [0]),
+    ref: hasShellcheck ? timed('shellcheck', scArgs, [0, 1]) : null,
+  }));
+  const lint = medians(rounds.map((r) => r.lint));
+  const floor = medians(rounds.map((r) => r.floor));
   // judged on CPU time where it was measured (a shared machine stretches wall time, not CPU time)
   const basis = Number.isNaN(lint.cpu) ? 'wall' : 'cpu';
   console.log(
-    `runbook lint, ${FILES} generated ${size.label} runbooks (avg ${averageLines.toFixed(1)} lines), ShellCheck off, ${RUNS} runs (median, start-up included)`,
+    `runbook lint, ${FILES} generated ${size.label} runbooks (avg ${averageLines.toFixed(1)} lines), ShellCheck off, ${RUNS} rounds (median, start-up included)`,
   );
   console.log(
     `  neptune runbook lint      wall ${lint.wall.toFixed(0).padStart(7)} ms (${(FILES / (lint.wall / 1000)).toFixed(0)} files/s)   cpu ${lint.cpu.toFixed(0).padStart(7)} ms (${(FILES / (lint.cpu / 1000)).toFixed(0)} files/s)   peak RSS ${lint.rss.toFixed(0)} MB`,
   );
+  console.log(
+    `  tree-sitter-bash parse alone (the floor: no tree copy, rules or report)   cpu ${floor.cpu.toFixed(0).padStart(7)} ms (${(FILES / (floor.cpu / 1000)).toFixed(0)} files/s at most), ${((floor[basis] / lint[basis]) * 100).toFixed(0)}% of the lint run`,
+  );
   let ratio = Number.NaN;
-  if (spawnSync('shellcheck', ['--version']).status === 0) {
-    const scArgs = ['-f', 'json1', '--norc', '--', ...files];
-    const ref = medians(Array.from({ length: RUNS }, () => timed('shellcheck', scArgs, [0, 1])));
-    ratio = ref[basis] / lint[basis];
+  if (hasShellcheck) {
+    const ref = medians(rounds.map((r) => r.ref));
+    ratio = median(rounds.map((r) => r.ref[basis] / r.lint[basis]));
+    const wallRatio = median(rounds.map((r) => r.ref.wall / r.lint.wall));
     console.log(
-      `  shellcheck -f json1 (one batched process, reference)   wall ${ref.wall.toFixed(0).padStart(7)} ms   cpu ${ref.cpu.toFixed(0).padStart(7)} ms   (${ratio.toFixed(1)}x in ${basis} time, ${(ref.wall / lint.wall).toFixed(1)}x in wall time)`,
+      `  shellcheck -f json1 (one batched process, reference)   wall ${ref.wall.toFixed(0).padStart(7)} ms   cpu ${ref.cpu.toFixed(0).padStart(7)} ms   (${ratio.toFixed(1)}x in ${basis} time, ${wallRatio.toFixed(1)}x in wall time)`,
     );
   }
   return { basis, rate: FILES / (lint[basis] / 1000), ratio };
