@@ -84,7 +84,11 @@ export async function findConfig(from: string): Promise<string | null> {
   let dir = path.resolve(from);
   for (;;) {
     const candidate = path.join(dir, CONFIG_FILE);
-    if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here (missing, or a file named .neptune on the way)
+    }
     const parent = path.dirname(dir);
     if (parent === dir) return null;
     dir = parent;

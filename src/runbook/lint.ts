@@ -96,6 +96,14 @@ export function displayPath(cwd: string, file: string): string {
   return (rel === '' ? path.basename(file) : rel).split(path.sep).join('/');
 }
 
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 async function looksLikeRunbook(file: string, io: LintIo): Promise<boolean> {
   if (file.endsWith('.neptune.yaml')) return false;
   if (RUNBOOK_EXT.test(file)) return true;
@@ -147,7 +155,7 @@ export async function discover(
     if (s.isDirectory()) await walkDir(abs);
     else {
       found.add(abs);
-      if (statSync(`${abs}.neptune.yaml`, { throwIfNoEntry: false })) sidecars.add(`${abs}.neptune.yaml`);
+      if (isFile(`${abs}.neptune.yaml`)) sidecars.add(`${abs}.neptune.yaml`);
     }
   }
   return [...found].sort();
