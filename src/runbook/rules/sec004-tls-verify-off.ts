@@ -7,15 +7,18 @@ const OFF_FLAGS: Record<string, string[]> = {
   aws: ['--no-verify-ssl'],
   http: ['--verify=no'],
 };
-const OFF_ENV =
-  /^(GIT_SSL_NO_VERIFY=(1|true)|NODE_TLS_REJECT_UNAUTHORIZED=0|PYTHONHTTPSVERIFY=0|CURL_CA_BUNDLE=)$/;
-/** The variables OFF_ENV names: any other assignment is passed over without building its text. */
-const OFF_ENV_NAMES = new Set([
-  'GIT_SSL_NO_VERIFY',
-  'NODE_TLS_REJECT_UNAUTHORIZED',
-  'PYTHONHTTPSVERIFY',
-  'CURL_CA_BUNDLE',
-]);
+/** Environment variables that switch verification off, by the values that do it. */
+const OFF_ENV: Record<string, RegExp> = {
+  GIT_SSL_NO_VERIFY: /^(1|true)$/,
+  NODE_TLS_REJECT_UNAUTHORIZED: /^0$/,
+  PYTHONHTTPSVERIFY: /^0$/,
+  CURL_CA_BUNDLE: /^$/,
+};
+
+/** `NAME=value` switches verification off (a name not in OFF_ENV is one lookup). */
+function offEnv(name: string, value: string): boolean {
+  return Object.hasOwn(OFF_ENV, name) && OFF_ENV[name]!.test(value);
+}
 
 /** Turning off certificate checks hands the connection (and any token it carries) to whoever sits on the path. */
 export const SEC004: Rule = {
@@ -62,16 +65,15 @@ Point the client at the right CA bundle instead. --fix-unsafe removes the flag.`
           }
         if (cmd.name === 'git' && cmd.args.some((w) => /http\.sslVerify=false/i.test(w.literal ?? '')))
           out.push(at(cmd.node, 'git http.sslVerify=false switches off TLS certificate verification'));
-        for (const e of cmd.env)
-          if (OFF_ENV.test(ctx.text.slice(e.start, e.end)))
-            out.push(at(e, `${ctx.text.slice(e.start, e.end)} switches off TLS certificate verification`));
+        for (const e of cmd.env) {
+          const text = ctx.text.slice(e.start, e.end);
+          const eq = text.indexOf('=');
+          if (eq !== -1 && offEnv(text.slice(0, eq), text.slice(eq + 1)))
+            out.push(at(e, `${text} switches off TLS certificate verification`));
+        }
       }
       for (const a of ctx.shell.assignments)
-        if (
-          OFF_ENV_NAMES.has(a.name) &&
-          OFF_ENV.test(`${a.name}=${a.valueText.replace(/^['"]|['"]$/g, '')}`) &&
-          a.node.parent?.type !== 'command'
-        )
+        if (offEnv(a.name, a.valueText.replace(/^['"]|['"]$/g, '')) && a.node.parent?.type !== 'command')
           out.push(at(a.node, `${a.name}=${a.valueText} switches off TLS certificate verification`));
     }
     if (ctx.python) {
