@@ -2,6 +2,7 @@
 import { paramEnvName, readManifest } from './manifest';
 import { buildPyModel } from './python/model';
 import { buildShellModel } from './shell/model';
+import { parseBash } from './shell/parser';
 import { loadParser, parseToTree } from './syntax';
 import type { Language, LintSettings, RuleContext } from './types';
 
@@ -63,7 +64,8 @@ export async function analyze(
   let shell = null;
   let python = null;
   if (language === 'bash' || language === 'sh') {
-    tree = parseToTree(await loadParser('bash'), text);
+    // the JavaScript parser reads most runbooks; tree-sitter the rest, and every syntax error (decision 0213)
+    tree = parseBash(text) ?? parseToTree(await loadParser('bash'), text);
     shell = buildShellModel(tree, text, isTaintSource);
   } else if (language === 'python') {
     tree = parseToTree(await loadParser('python'), text);
