@@ -68,6 +68,16 @@ describe('parse errors', () => {
     expect(ids(f)).toContain('SEC001');
   });
 
+  it('stop at a placeholder that leaves a redirect with no file, and the next line is still linted', async () => {
+    const text = '#!/bin/bash\nset -eu\nheroku restart --app <app_name>\nkill -9 $NP_PID\n';
+    const f = await lint(text);
+    const error = f.find((x) => x.ruleId === 'ROB004')!;
+    expect(error.message).toBe('shell syntax error: ">" ends the line with no file to redirect to');
+    expect(error.range).toMatchObject({ startLine: 3, startColumn: 31, endColumn: 32 });
+    // not taken for the redirect's destination, as tree-sitter-bash reads it
+    expect(f.find((x) => x.ruleId === 'SEC001')?.range.startLine).toBe(4);
+  });
+
   it('never crash the linter, whatever the input (property)', async () => {
     await fc.assert(
       fc.asyncProperty(

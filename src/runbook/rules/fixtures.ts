@@ -343,6 +343,8 @@ export const CASES: Record<string, { pos: Case[]; neg: Case[] }> = {
       `${SH}echo "unterminated\n`,
       `${SH}for x in a b; do echo $x\n`,
       `${SH}case $x in\n a) echo;;\n`,
+      `${SH}heroku restart --app <app_name>\n`,
+      `${SH}heroku restart --app <app_name>\nsystemctl is-active app\n`,
       { text: `${PY}def f(:\n  pass\n`, file: 't.py' },
       { text: `${PY}x = (1,\n`, file: 't.py' },
     ],

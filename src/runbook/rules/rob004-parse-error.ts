@@ -22,11 +22,15 @@ cause: see ROB003.`,
     if (!first) return [];
     const lang = ctx.language === 'python' ? 'Python' : 'shell';
     const token = ctx.text.slice(first.start, Math.min(first.end, first.start + 20)).split('\n')[0];
+    // `cmd <app_name>`: the `>` is left with nothing to redirect to
+    const dangling = /^[<>]$/.test(token ?? '') && /^[ \t]*(\n|$)/.test(ctx.text.slice(first.end));
     const what = first.missing
       ? `missing ${first.type}`
-      : token
-        ? `unexpected ${JSON.stringify(token)}`
-        : 'unexpected end of file';
+      : dangling
+        ? `${JSON.stringify(token)} ends the line with no file to redirect to`
+        : token
+          ? `unexpected ${JSON.stringify(token)}`
+          : 'unexpected end of file';
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
     return [
       {

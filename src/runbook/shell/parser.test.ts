@@ -4,6 +4,7 @@
  * with an error it must give up. The one sanctioned difference is tree-sitter's misreading of valid bash (a
  * command running across a bare newline), where ours must keep the lines apart.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -55,18 +56,52 @@ beforeAll(async () => {
   bash = await loadParser('bash');
 });
 
-type Outcome = 'same' | 'fallback' | 'misread-by-tree-sitter';
+type Outcome = 'same' | 'fallback' | 'misread-by-tree-sitter' | 'syntax-error';
+
+/** The one error the parser reads: a redirect operator with nothing after it on its line (`cmd <app_name>`). */
+function isDanglingRedirect(n: SNode, text: string): boolean {
+  return (
+    n.type === 'ERROR' &&
+    n.children.length === 1 &&
+    !n.children[0]!.named &&
+    /^[ \t]*(\n|$)/.test(text.slice(n.end))
+  );
+}
+
+function withoutErrors(n: SNode): Shape {
+  const s = shape(n);
+  const prune = (x: Shape): Shape => ({
+    ...x,
+    children: x.children.filter((c) => c.type !== 'ERROR').map(prune),
+  });
+  return prune(s);
+}
 
 /** Parses with both and checks the contract; returns what happened. */
 function compare(text: string): Outcome {
   const reference = parseToTree(bash, text);
   const ours = parseBash(text);
-  if (hasError(reference)) {
-    expect(ours, `accepted a text tree-sitter reads with an error: ${JSON.stringify(text)}`).toBeNull();
-    return 'fallback';
-  }
   if (ours === null) return 'fallback';
   for (const n of nodes(ours)) for (const c of n.children) expect(c.parent).toBe(n);
+  const errors = nodes(ours).filter((n) => n.type === 'ERROR' || n.missing);
+  if (errors.length > 0) {
+    // tree-sitter stops there too, or reads the next line as the destination; its recovery is its own, so the
+    // rest of our tree is checked against tree-sitter's reading of the text with each dangling operator blanked
+    for (const e of errors) expect(isDanglingRedirect(e, text), JSON.stringify(text)).toBe(true);
+    expect(hasError(reference) || runsAcrossNewline(reference, text), JSON.stringify(text)).toBe(true);
+    let blanked = text;
+    for (const e of errors)
+      blanked = blanked.slice(0, e.start) + ' '.repeat(e.end - e.start) + blanked.slice(e.end);
+    const valid = parseToTree(bash, blanked);
+    expect(hasError(valid), JSON.stringify(blanked)).toBe(false);
+    if (!runsAcrossNewline(valid, blanked))
+      expect(withoutErrors(ours), JSON.stringify(text)).toEqual(shape(valid));
+    return 'syntax-error';
+  }
+  expect(
+    hasError(reference),
+    `accepted a text tree-sitter reads with an error: ${JSON.stringify(text)}`,
+  ).toBe(false);
   if (runsAcrossNewline(reference, text)) {
     expect(runsAcrossNewline(ours, text), JSON.stringify(text)).toBe(false);
     return 'misread-by-tree-sitter';
@@ -249,7 +284,8 @@ const FALLBACK = [
   'a#b',
   '[ ! -f x ]',
   '[ -f x -a -d y ]',
-  'heroku restart --app <app_name>',
+  'a 2>\n',
+  'a >;',
   'if [ -f x ]; then\necho hi\n',
   'echo "unterminated\n',
   'for x in a b; do echo $x\n',
@@ -262,6 +298,19 @@ const FALLBACK = [
   'select x in a b; do :; done',
 ];
 
+/** The syntax error the parser reads: a redirect operator that ends its line, as a placeholder leaves it. */
+const DANGLING = [
+  'heroku restart --app <app_name>',
+  'heroku restart --app <app_name>\n',
+  'set -e\nheroku restart --app <app_name>\necho ok\n',
+  'a >\n\nb',
+  'a && b >\n',
+  'a | b <c>  \n# c\n',
+  'if a; then\n  b <c>\nfi\n',
+  'for x in a; do\n  b <c>\n  d\ndone',
+  'x=$(a <b>\n)',
+];
+
 describe('parseBash', () => {
   it.each(SUPPORTED)('reads %j as tree-sitter does', (text) => {
     expect(compare(text)).toBe('same');
@@ -271,6 +320,20 @@ describe('parseBash', () => {
     expect(parseBash(text)).toBeNull();
   });
 
+  it.each(DANGLING)(
+    'reads %j with an ERROR where bash -n stops, and the rest as tree-sitter does',
+    (text) => {
+      expect(compare(text)).toBe('syntax-error');
+      const check = spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' });
+      expect(check.status).toBe(2);
+      expect(check.stderr).toMatch(/syntax error near unexpected token `newline'/);
+      // the statement after the error is one of its own, not the redirect's destination
+      const ours = parseBash(text)!;
+      const error = nodes(ours).find((n) => n.type === 'ERROR')!;
+      expect(text.slice(error.start, error.end)).toMatch(/^[<>]$/);
+    },
+  );
+
   it('keeps apart the lines tree-sitter-bash runs together (a pipeline of three, then a redirected command)', () => {
     const text = 'a | b | c 5\n# c\nd >&2\n';
     expect(compare(text)).toBe('misread-by-tree-sitter');
@@ -279,7 +342,12 @@ describe('parseBash', () => {
   });
 
   it('reads every shell fixture of the rule catalog as tree-sitter does, or leaves it', () => {
-    const outcomes: Record<Outcome, number> = { same: 0, fallback: 0, 'misread-by-tree-sitter': 0 };
+    const outcomes: Record<Outcome, number> = {
+      same: 0,
+      fallback: 0,
+      'misread-by-tree-sitter': 0,
+      'syntax-error': 0,
+    };
     for (const c of Object.values(CASES).flatMap((x) => [...x.pos, ...x.neg])) {
       const { text, file = 't.sh' } = typeof c === 'string' ? { text: c } : c;
       if (!file.endsWith('.py')) outcomes[compare(text)]++;
@@ -306,8 +374,13 @@ describe('parseBash', () => {
     ]);
   });
 
-  it('reads every generated benchmark runbook that has no syntax error', () => {
-    const outcomes: Record<Outcome, number> = { same: 0, fallback: 0, 'misread-by-tree-sitter': 0 };
+  it('reads every generated benchmark runbook, the placeholder hazard as a syntax error', () => {
+    const outcomes: Record<Outcome, number> = {
+      same: 0,
+      fallback: 0,
+      'misread-by-tree-sitter': 0,
+      'syntax-error': 0,
+    };
     for (const [size, seed] of [
       [CORPUS, 42],
       [HEAVY, 7],
@@ -316,11 +389,13 @@ describe('parseBash', () => {
       for (let i = 0; i < 400; i++) {
         const text = runbook(r, i, size);
         const outcome = compare(text);
-        // the one hazard that is a syntax error (`<app_name>`) is the only reason to leave a file
-        if (outcome === 'fallback') expect(text).toContain('<app_name>');
+        // the one hazard that is a syntax error
+        if (outcome === 'syntax-error') expect(text).toContain('<app_name>');
         outcomes[outcome]++;
       }
     }
+    expect(outcomes.fallback).toBe(0);
+    expect(outcomes['syntax-error']).toBeGreaterThan(20);
     expect(outcomes.same).toBeGreaterThan(600);
   });
 

@@ -5,9 +5,14 @@
  *
  * It is deliberately partial. It accepts the constructs whose tree it reproduces exactly and gives up (returns null)
  * on anything else: here-documents, case, arrays, arithmetic commands, backslashes outside quotes, process
- * substitution, brace and glob brackets, any syntax error. The caller then parses with tree-sitter, which also
- * reports syntax errors (ROB004). parser.test.ts compares both trees on every shell fixture, the corpus and the
- * benchmark's generated runbooks.
+ * substitution, brace and glob brackets, and syntax errors but one. The caller then parses with tree-sitter, which
+ * also reports syntax errors (ROB004). parser.test.ts compares both trees on every shell fixture, the corpus, the
+ * benchmark's generated runbooks and generated scripts.
+ *
+ * The one syntax error it reads is the commonest in runbooks: a template placeholder, `cmd --app <app_name>`, whose
+ * `>` ends the line with no destination. It becomes an ERROR node after the statement, as tree-sitter-bash makes it
+ * at the end of a text; elsewhere tree-sitter takes the next line for the destination, and this parser keeps that
+ * line a statement of its own, as bash would if the line parsed.
  *
  * Where tree-sitter-bash 0.25 misreads valid bash, this parser reads bash: a pipeline of three or more commands
  * followed on the next line by a command with a redirect (`a | b | c\nd >f`) is one command for tree-sitter (`d` an
@@ -102,6 +107,10 @@ class BashParser {
   private newlineEnd = -1;
   /** Closing backtick of the command substitution being read, or -1. */
   private backtickEnd = -1;
+  /** Reading a redirect's destination, where a word may end glued to `<`/`>`. */
+  private inDestination = false;
+  /** A redirect operator that ends its line with no destination: an ERROR that follows the statement. */
+  private danglingRedirect: SNode | null = null;
 
   constructor(private readonly text: string) {}
 
@@ -205,12 +214,22 @@ class BashParser {
   private statements(terminated: boolean, closers: Set<string> | null, field: string | null = null): SNode[] {
     const out: SNode[] = [];
     this.newlineEnd = -1;
+    // a command substitution in a redirect's destination reads its words as words
+    const inDestination = this.inDestination;
+    this.inDestination = false;
     for (;;) {
       this.skipSeparators();
-      if (this.atCloser(closers)) return out;
+      if (this.atCloser(closers)) {
+        this.inDestination = inDestination;
+        return out;
+      }
       const stmt = this.andOr();
       if (field) stmt.field = field;
       out.push(stmt);
+      if (this.danglingRedirect) {
+        out.push(this.danglingRedirect);
+        this.danglingRedirect = null;
+      }
       this.skipBlanks();
       const c = this.c();
       if (c === 59 /* ; */) {
@@ -312,7 +331,15 @@ class BashParser {
   private redirected(s: SNode): SNode {
     const children = [withField(s, 'body')];
     while (this.atRedirect()) {
-      children.push(withField(this.fileRedirect(), 'redirect'));
+      const r = this.fileRedirect();
+      if (r.type === 'ERROR') {
+        // tree-sitter-bash's reading at the end of the text: the statement without it, the ERROR after it
+        this.danglingRedirect = r;
+        if (children.length > 1) return node('redirected_statement', children);
+        s.field = null;
+        return s;
+      }
+      children.push(withField(r, 'redirect'));
       this.skipBlanks();
     }
     const c = this.c();
@@ -342,8 +369,16 @@ class BashParser {
     if (this.startsWith('>&-') || this.startsWith('<&-') || this.startsWith('<>')) this.bail();
     children.push(this.token(op));
     this.skipBlanks();
+    this.inDestination = true;
     const dest = this.literal();
-    if (!dest) this.bail();
+    this.inDestination = false;
+    if (!dest) {
+      // `cmd <app_name>` ends its line on a bare `>`: a syntax error to bash (unexpected newline), so an ERROR node,
+      // and the next line its own statement (tree-sitter-bash makes it the destination: decision 0213)
+      const c = this.c();
+      if ((c === NL || c === -1) && children.length === 1) return node('ERROR', children, start);
+      this.bail();
+    }
     children.push(withField(dest, 'destination'));
     return node('file_redirect', children, start);
   }
@@ -802,7 +837,8 @@ class BashParser {
       if (this.text.charCodeAt(start) === 45 || !(isBlank(before) || before === NL)) this.bail();
       return null;
     }
-    if (d === 62 || d === 60) this.bail();
+    // a word glued to `<`/`>` ends there only as a redirect's destination (`<app_name>`) in tree-sitter-bash
+    if ((d === 62 || d === 60) && !this.inDestination) this.bail();
     this.pos = i;
     const word = this.text.slice(start, i);
     if (NUMBER.test(word)) return leaf('number', true, start, i);
