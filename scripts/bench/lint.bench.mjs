@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `neptune runbook lint` throughput: 1,000 generated runbooks (the corpus's categories, mixed hazards) linted with
 // ShellCheck off, against one batched `shellcheck -f json1` over the same files in the same run, at the targets'
-// size (corpus-sized, avg ~20 lines) and at 20-60 lines (decision 0211), beside the floor under both: the bash
-// grammar parsing the same files and nothing else (parse-floor.mjs, decision 0212); then peak memory at 10,000
-// files. Every run goes through /usr/bin/time, so besides wall time (start-up included) it reports CPU time
+// size (corpus-sized, avg ~20 lines) and at 20-60 lines (decision 0211), beside the floor under both: the lint's
+// parsers parsing the same files and nothing else (parse-floor.mjs: the JavaScript bash parser with tree-sitter
+// where it gives up, decision 0213; and tree-sitter-bash alone, decision 0212); then peak memory at 10,000 files. Every run goes through /usr/bin/time, so besides wall time (start-up included) it reports CPU time
 // (user+sys) and peak RSS: the machine is shared, so the targets are judged on CPU time, which a loaded machine
 // does not stretch, and the ratio compares CPU with CPU. Medians of BENCH_RUNS (5) alternating rounds.
 // Targets: >= 1,000 files/s; >= 10x faster than batched ShellCheck; < 200 MB RSS at 10,000 files.
@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as esbuild from 'esbuild';
 import { CORPUS, generate, HEAVY } from './lint-corpus.mjs';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -95,12 +96,14 @@ function measure(work, size, seed) {
   timed(exe, ours); // warm the page cache
   const rounds = Array.from({ length: RUNS }, () => ({
     lint: timed(exe, ours),
-    // the parser alone over the same files: what no rule, model or report work can go below (decision 0212)
-    floor: timed(node, ['--liftoff-only', parseFloor, dir], [0]),
+    // the parsers alone over the same files: what no rule, model or report work can go below (decision 0212)
+    floor: timed(node, ['--liftoff-only', parseFloor, dir, 'js', parserBundle], [0]),
+    treeSitter: timed(node, ['--liftoff-only', parseFloor, dir, 'tree-sitter'], [0]),
     ref: hasShellcheck ? timed('shellcheck', scArgs, [0, 1]) : null,
   }));
   const lint = medians(rounds.map((r) => r.lint));
   const floor = medians(rounds.map((r) => r.floor));
+  const treeSitter = medians(rounds.map((r) => r.treeSitter));
   // judged on CPU time where it was measured (a shared machine stretches wall time, not CPU time)
   const basis = Number.isNaN(lint.cpu) ? 'wall' : 'cpu';
   console.log(
@@ -110,7 +113,10 @@ function measure(work, size, seed) {
     `  neptune runbook lint      wall ${lint.wall.toFixed(0).padStart(7)} ms (${(FILES / (lint.wall / 1000)).toFixed(0)} files/s)   cpu ${lint.cpu.toFixed(0).padStart(7)} ms (${(FILES / (lint.cpu / 1000)).toFixed(0)} files/s)   peak RSS ${lint.rss.toFixed(0)} MB`,
   );
   console.log(
-    `  tree-sitter-bash parse alone (the floor: no tree copy, rules or report)   cpu ${floor.cpu.toFixed(0).padStart(7)} ms (${(FILES / (floor.cpu / 1000)).toFixed(0)} files/s at most), ${((floor[basis] / lint[basis]) * 100).toFixed(0)}% of the lint run`,
+    `  the lint's parsing alone (the floor: no rules, model or report)   cpu ${floor.cpu.toFixed(0).padStart(7)} ms (${(FILES / (floor.cpu / 1000)).toFixed(0)} files/s at most), ${((floor[basis] / lint[basis]) * 100).toFixed(0)}% of the lint run`,
+  );
+  console.log(
+    `  tree-sitter-bash parse alone (no tree copy; the floor before decision 0213)   cpu ${treeSitter.cpu.toFixed(0).padStart(7)} ms (${(FILES / (treeSitter.cpu / 1000)).toFixed(0)} files/s at most), ${((treeSitter[basis] / lint[basis]) * 100).toFixed(0)}% of the lint run`,
   );
   let ratio = Number.NaN;
   if (hasShellcheck) {
@@ -125,7 +131,17 @@ function measure(work, size, seed) {
 }
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'neptune-lint-bench-'));
+// the JavaScript bash parser as the floor runs it: bundled from source like the lint bundle (decision 0213)
+const parserBundle = path.join(work, 'parser.mjs');
 try {
+  await esbuild.build({
+    entryPoints: [path.join(root, 'src', 'runbook', 'shell', 'parser.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile: parserBundle,
+    logLevel: 'error',
+  });
   // the spec's size (corpus-sized) and the issue's (20-60 lines): each gets its verdicts
   const verdicts = (m, label) => {
     console.log(
