@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { colorLevel, Output, type Stream } from './output';
 
@@ -65,6 +66,31 @@ describe('Output', () => {
     const stdout = new Capture();
     new Output({ stdout, stderr: new Capture(), env: {} }).result({ a: [1, 2] });
     expect(JSON.parse(stdout.text)).toEqual({ a: [1, 2] });
+  });
+
+  it('holds back a flowing write while the stream is full, and goes on when it drains', async () => {
+    const received: string[] = [];
+    let most = 0;
+    // a reader slower than the writer, like a pipe to a CI runner's log
+    const slow = new Writable({
+      highWaterMark: 64,
+      write(chunk, _encoding, callback) {
+        received.push(String(chunk));
+        setTimeout(callback, 1);
+      },
+    });
+    const out = new Output({ stdout: slow });
+    for (let i = 0; i < 20; i++) {
+      await out.writeFlowing(`${String(i).padStart(2, '0')}${'x'.repeat(98)}`);
+      most = Math.max(most, slow.writableLength);
+    }
+    await new Promise((resolve) => slow.end(resolve));
+    expect(received.join('').length).toBe(2000);
+    expect(received.map((r) => r.slice(0, 2))).toEqual(
+      Array.from({ length: 20 }, (_, i) => String(i).padStart(2, '0')),
+    );
+    // never more than the piece in flight is buffered
+    expect(most).toBeLessThanOrEqual(100);
   });
 
   it('warns once per key', () => {

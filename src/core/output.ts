@@ -10,6 +10,9 @@ import { Chalk, type ChalkInstance } from 'chalk';
 export interface Stream {
   write(chunk: string): unknown;
   isTTY?: boolean;
+  /** A Node stream's events: writeFlowing waits for 'drain' (or 'close') when write() said its buffer is full. */
+  once?(event: 'drain' | 'close', listener: () => void): unknown;
+  off?(event: 'drain' | 'close', listener: () => void): unknown;
 }
 
 export interface OutputOptions {
@@ -77,6 +80,25 @@ export class Output {
   /** Raw result text on stdout, written as is. */
   write(text: string): void {
     this.stdout.write(text);
+  }
+
+  /**
+   * Raw result text on stdout, then a wait while the stream's buffer is full: a report written in pieces to a pipe
+   * that reads slower than we write (a CI runner's log) is held in memory one piece at a time, not all at once. A
+   * reader that leaves ends the process (handleInterruptAndClosedStdout) or closes the stream.
+   */
+  async writeFlowing(text: string): Promise<void> {
+    const out = this.stdout;
+    if (out.write(text) !== false || !out.once || !out.off) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        out.off!('drain', done);
+        out.off!('close', done);
+        resolve();
+      };
+      out.once!('drain', done);
+      out.once!('close', done);
+    });
   }
 
   /** The command's result as one JSON document (used for --json). */

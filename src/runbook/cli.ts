@@ -311,7 +311,7 @@ async function render(
     const chunks = STREAMED[d.format];
     if (d.file === null) {
       const styled = { ...reportInput, style: input.output.style };
-      if (chunks) for (const chunk of batched(chunks(styled))) input.output.write(chunk);
+      if (chunks) for (const chunk of batched(chunks(styled))) await input.output.writeFlowing(chunk);
       else input.output.write(reporter(styled));
     } else if (chunks) {
       // large reports go to the file while they are produced (decision 0206)
