@@ -229,6 +229,7 @@ export function hasAncestor(node: SNode, type: string): boolean {
 /** The first parse problem: an ERROR node or a MISSING token. */
 export function syntaxErrors(root: SNode): SNode[] {
   const out: SNode[] = [];
-  for (const n of walk(root)) if (n.type === 'ERROR' || n.missing) out.push(n);
+  const nodes = walk(root);
+  for (let i = 0; i < nodes.length; i++) if (nodes[i]!.type === 'ERROR' || nodes[i]!.missing) out.push(nodes[i]!);
   return out;
 }
