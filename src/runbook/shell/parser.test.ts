@@ -14,15 +14,8 @@ import { CASES } from '../rules/fixtures';
 import { type LoadedParser, loadParser, parseToTree, type SNode } from '../syntax';
 import { parseBash } from './parser';
 
-interface Shape {
-  type: string;
-  field: string | null;
-  start: number;
-  end: number;
-  named: boolean;
-  missing: boolean;
-  children: Shape[];
-}
+/** A node without its links up (parent, walk cache), for toEqual. */
+type Shape = Omit<SNode, 'children' | 'parent' | 'walked'> & { children: Shape[] };
 
 function shape(n: SNode): Shape {
   const { type, field, start, end, named, missing } = n;
@@ -57,6 +50,10 @@ beforeAll(async () => {
 });
 
 type Outcome = 'same' | 'fallback' | 'misread-by-tree-sitter' | 'syntax-error';
+
+function tally(): Record<Outcome, number> {
+  return { same: 0, fallback: 0, 'misread-by-tree-sitter': 0, 'syntax-error': 0 };
+}
 
 /** The one error the parser reads: a redirect operator with nothing after it on its line (`cmd <app_name>`). */
 function isDanglingRedirect(n: SNode, text: string): boolean {
@@ -342,12 +339,7 @@ describe('parseBash', () => {
   });
 
   it('reads every shell fixture of the rule catalog as tree-sitter does, or leaves it', () => {
-    const outcomes: Record<Outcome, number> = {
-      same: 0,
-      fallback: 0,
-      'misread-by-tree-sitter': 0,
-      'syntax-error': 0,
-    };
+    const outcomes = tally();
     for (const c of Object.values(CASES).flatMap((x) => [...x.pos, ...x.neg])) {
       const { text, file = 't.sh' } = typeof c === 'string' ? { text: c } : c;
       if (!file.endsWith('.py')) outcomes[compare(text)]++;
@@ -375,12 +367,7 @@ describe('parseBash', () => {
   });
 
   it('reads every generated benchmark runbook, the placeholder hazard as a syntax error', () => {
-    const outcomes: Record<Outcome, number> = {
-      same: 0,
-      fallback: 0,
-      'misread-by-tree-sitter': 0,
-      'syntax-error': 0,
-    };
+    const outcomes = tally();
     for (const [size, seed] of [
       [CORPUS, 42],
       [HEAVY, 7],
