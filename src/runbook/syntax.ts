@@ -230,6 +230,9 @@ export function hasAncestor(node: SNode, type: string): boolean {
 export function syntaxErrors(root: SNode): SNode[] {
   const out: SNode[] = [];
   const nodes = walk(root);
-  for (let i = 0; i < nodes.length; i++) if (nodes[i]!.type === 'ERROR' || nodes[i]!.missing) out.push(nodes[i]!);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (n.type === 'ERROR' || n.missing) out.push(n);
+  }
   return out;
 }
