@@ -64,7 +64,8 @@ export async function analyze(
   let shell = null;
   let python = null;
   if (language === 'bash' || language === 'sh') {
-    // the JavaScript parser reads most runbooks; tree-sitter the rest, and every syntax error (decision 0213)
+    // the JavaScript parser reads most runbooks; tree-sitter the rest, and every syntax error but a dangling
+    // redirect (decision 0213)
     tree = parseBash(text) ?? parseToTree(await loadParser('bash'), text);
     shell = buildShellModel(tree, text, isTaintSource);
   } else if (language === 'python') {
