@@ -226,7 +226,7 @@ export function hasAncestor(node: SNode, type: string): boolean {
   return false;
 }
 
-/** The first parse problem: an ERROR node or a MISSING token. */
+/** The parse problems, in document order: ERROR nodes and MISSING tokens. */
 export function syntaxErrors(root: SNode): SNode[] {
   const out: SNode[] = [];
   const nodes = walk(root);

@@ -1109,15 +1109,25 @@ function appendTo(pipeline: SNode, bar: SNode, next: SNode): SNode {
   return pipeline;
 }
 
+/** The nodes whose comments this parser places as tree-sitter does; a comment anywhere else gives up. */
+const COMMENT_PARENTS = new Set([
+  'program',
+  'compound_statement',
+  'do_group',
+  'if_statement',
+  'else_clause',
+  'elif_clause',
+]);
+
 /** Comments go to the innermost node that spans them, among its children by offset, as tree-sitter places extras. */
 function insertComment(root: SNode, comment: SNode): void {
   let parent = root;
   for (;;) {
     let inner: SNode | null = null;
     // (an index loop: Maglev, all a large run optimises with, allocates an iterator result per for-of step here)
-    const children = parent.children;
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i]!;
+    const candidates = parent.children;
+    for (let i = 0; i < candidates.length; i++) {
+      const child = candidates[i]!;
       if (child.start <= comment.start && comment.end <= child.end && child.children.length > 0) {
         inner = child;
         break;
@@ -1126,11 +1136,7 @@ function insertComment(root: SNode, comment: SNode): void {
     if (!inner) break;
     parent = inner;
   }
-  if (parent.type !== 'program' && parent.type !== 'compound_statement' && parent.type !== 'do_group') {
-    if (parent.type !== 'if_statement' && parent.type !== 'else_clause' && parent.type !== 'elif_clause') {
-      throw UNSUPPORTED;
-    }
-  }
+  if (!COMMENT_PARENTS.has(parent.type)) throw UNSUPPORTED;
   const children = parent.children;
   let at = children.length;
   for (let i = 0; i < children.length; i++) {
