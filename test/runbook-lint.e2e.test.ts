@@ -299,3 +299,25 @@ describe('runbook new', () => {
     expect(readFileSync(path.join(dir, 'x.sh'), 'utf8')).toContain('name: x');
   });
 });
+
+describe('runbook lint: a manifest key of the wrong shape (issue 27)', () => {
+  const HEAD =
+    '#!/bin/bash\n# neptune:\n#   name: mr\n#   description: test runbook\n#   mode: remediate\n#   timeout: 2m\n';
+  it.each([
+    ['#   sudo: systemctl restart nginx\n', 'manifest sudo must be array'],
+    ['#   hosts: web-1\n', 'manifest hosts must be array'],
+    ['#   params: [NP_X]\n', 'manifest params must be object'],
+  ])('%j is META002, never an internal error (exit 70), under every profile', async (line, message) => {
+    const dir = tmp();
+    write(dir, 'mr.sh', `${HEAD}${line}set -euo pipefail\nsudo systemctl restart nginx\necho "$NP_X"\n`);
+    for (const name of ['min', 'basic', 'safety', 'production']) {
+      const r = await lint(['--profile', name, '--json', 'mr.sh'], { cwd: dir });
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect([0, 1]).toContain(r.code);
+      const doc = JSON.parse(r.stdout) as { findings: { ruleId: string; message: string }[] };
+      expect(doc.findings.some((f) => /\$NP_\d/.test(f.message))).toBe(false);
+      if (name === 'safety' || name === 'production')
+        expect(doc.findings.filter((f) => f.ruleId === 'META002').map((f) => f.message)).toEqual([message]);
+    }
+  });
+});

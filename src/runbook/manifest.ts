@@ -4,7 +4,7 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { isNode, LineCounter, parseDocument } from 'yaml';
-import { AJV_OPTIONS, isValidManifest, MANIFEST_SCHEMA } from './schema';
+import { AJV_OPTIONS, isValidManifest, MANIFEST_SCHEMA, wellShaped } from './schema';
 import { parseSimpleYaml } from './simple-yaml';
 import type { ManifestProblem } from './types';
 
@@ -140,6 +140,8 @@ export function parseManifest(yamlText: string, base: number, inline: boolean): 
     const node = doc.getIn(path, true);
     const where = at(isNode(node) ? node.range : undefined);
     const key = error.instancePath === '' ? 'manifest' : error.instancePath.slice(1).replace(/\//g, '.');
+    const topKey = path[prefix.length];
+    const about = typeof topKey === 'string' ? { key: topKey } : {};
     if (error.keyword === 'required') {
       const missing = String((error.params as { missingProperty: string }).missingProperty);
       problems.push({ message: `manifest is missing "${missing}"`, missingKey: missing, ...where });
@@ -153,10 +155,11 @@ export function parseManifest(yamlText: string, base: number, inline: boolean): 
     } else if (error.keyword === 'oneOf' || error.keyword === 'if') {
       // the branch errors say more
     } else {
-      problems.push({ message: `manifest ${key} ${error.message ?? 'is invalid'}`, ...where });
+      problems.push({ message: `manifest ${key} ${error.message ?? 'is invalid'}`, ...about, ...where });
     }
   }
-  const manifest = problems.length === 0 || typeof value === 'object' ? (value as Manifest) : null;
+  // rules read only what has the schema's shape: META002 reports the rest once (issue 27)
+  const manifest = wellShaped(value) as Manifest | null;
   return { manifest, span, problems: dedupe(problems) };
 }
 

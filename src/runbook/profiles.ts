@@ -18,6 +18,7 @@ const SAFETY = [
   'ROB002',
   'ROB005',
   'ROB008',
+  'META002',
   'META004',
   'META005',
   'META008',

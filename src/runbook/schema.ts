@@ -149,3 +149,29 @@ export function isValidManifest(value: unknown): boolean {
   for (const key of ['name', 'description', 'mode', 'timeout']) if (!Object.hasOwn(value, key)) return false;
   return everyKey(value, MANIFEST_KEYS);
 }
+
+/**
+ * The part of a manifest that has the schema's shape, for the rules: a key of the wrong shape is dropped (META002
+ * reports it once; every other rule treats it as absent), as are the wrongly-shaped entries of a list, of params
+ * and of caps. Not an object: null.
+ */
+export function wellShaped(value: unknown): Obj | null {
+  if (!isObject(value)) return null;
+  const out: Obj = {};
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(MANIFEST_KEYS, key)) continue;
+    const v = value[key];
+    if (MANIFEST_KEYS[key]!(v)) out[key] = v;
+    else if ((key === 'sudo' || key === 'hosts' || key === 'requires') && Array.isArray(v))
+      out[key] = v.filter(nonEmpty);
+    else if (key === 'params' && isObject(v))
+      out[key] = Object.fromEntries(
+        Object.entries(v).filter(([name, spec]) => PARAM_NAME.test(name) && validParam(spec)),
+      );
+    else if (key === 'caps' && isObject(v))
+      out[key] = Object.fromEntries(
+        Object.entries(v).filter(([k, c]) => Object.hasOwn(CAPS_KEYS, k) && CAPS_KEYS[k]!(c)),
+      );
+  }
+  return out;
+}

@@ -106,6 +106,8 @@ export interface ManifestProblem {
   end: number;
   /** A missing required key, reported by META002 except `timeout` (META003). */
   missingKey?: string;
+  /** The top-level key a wrong shape is under: the rules treat that key (or that part of it) as absent. */
+  key?: string;
 }
 
 export interface Rule {

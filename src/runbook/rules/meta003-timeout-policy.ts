@@ -17,6 +17,8 @@ Set "timeout:" to a little more than the runbook needs (e.g. 2m); --max-timeout 
   check(ctx) {
     if (!ctx.manifest && !ctx.manifestProblems.some((p) => p.missingKey === 'timeout')) return [];
     const value = ctx.manifest?.timeout;
+    // a timeout of the wrong shape is META002's
+    if (value === undefined && ctx.manifestProblems.some((p) => p.key === 'timeout')) return [];
     if (value === undefined)
       return [{ message: 'manifest has no timeout: set one (e.g. timeout: 2m)', ...manifestHead(ctx) }];
     const seconds = durationSeconds(value);
