@@ -120,6 +120,11 @@ describe('runbook lint: formats and exit codes', () => {
     expect((await lint(['-f', 'yaml', '.'], { cwd: dir })).code).toBe(64);
     expect((await lint(['--enable', 'NOPE999', '.'], { cwd: dir })).code).toBe(64);
     expect((await lint(['--profile', 'strict', '.'], { cwd: dir })).code).toBe(64);
+    // --fix-unsafe alone did nothing, silently (issue 27)
+    const unsafe = await lint(['--fix-unsafe', '.'], { cwd: dir });
+    expect(unsafe.code).toBe(64);
+    expect(unsafe.stderr).toMatch(/--fix-unsafe only widens --fix or --fix-dry-run/);
+    expect(unsafe.stderr).toMatch(/add --fix \(write\) or --fix-dry-run/);
     const bad = await lint(['--explain', 'NOPE'], { cwd: dir });
     expect(bad.code).toBe(64);
     expect(bad.stderr).not.toMatch(/\s+at /);

@@ -209,6 +209,10 @@ export async function runLintCommand(input: LintCommandInput): Promise<unknown> 
   if (json)
     for (let i = destinations.length - 1; i >= 0; i--)
       if (destinations[i]!.file === null) destinations.splice(i, 1);
+  if (flags['fix-unsafe'] && !flags.fix && !flags['fix-dry-run'])
+    throw usageError('RUNBOOK_LINT_FIX', '--fix-unsafe only widens --fix or --fix-dry-run', {
+      hint: 'add --fix (write) or --fix-dry-run (print the diff)',
+    });
   if (flags.fix && flags['fix-dry-run'])
     throw usageError('RUNBOOK_LINT_FIX', '--fix and --fix-dry-run exclude each other', {
       hint: 'use one of them',
