@@ -5,6 +5,7 @@
  */
 import { tally } from '../lint';
 import type { Finding } from '../types';
+import { counted } from './count';
 import { open, type Reporter } from './types';
 
 const LIMIT = 10;
@@ -43,7 +44,7 @@ export const github: Reporter = ({ report }) => {
     out += annotation(f);
   }
   if (hidden > 0)
-    out += `::notice title=neptune runbook lint::${hidden} more finding${hidden === 1 ? '' : 's'} not shown as annotations (GitHub shows 10 per level); see the step summary or run with --format text\n`;
+    out += `::notice title=neptune runbook lint::${counted(hidden, 'more finding')} not shown as annotations (GitHub shows 10 per level); see the step summary or run with --format text\n`;
   return out;
 };
 
@@ -52,7 +53,7 @@ export function githubSummary({ report }: Parameters<Reporter>[0]): string {
   const lines = [
     '## neptune runbook lint',
     '',
-    `${report.files.length} file${report.files.length === 1 ? '' : 's'}: ${t.error} errors, ${t.warning} warnings, ${t.info} infos, ${t.suppressed} suppressed`,
+    `${counted(report.files.length, 'file')}: ${counted(t.error, 'error')}, ${counted(t.warning, 'warning')}, ${counted(t.info, 'info')}, ${counted(t.suppressed, 'suppressed')}`,
     '',
   ];
   const findings = open(report.findings);

@@ -2,6 +2,7 @@
 import { Chalk } from 'chalk';
 import { tally } from '../lint';
 import type { Finding } from '../types';
+import { counted } from './count';
 import { open, type Reporter, type ReportInput, ruleUrl } from './types';
 
 function frame(f: Finding, lines: string[] | undefined): string[] {
@@ -56,11 +57,11 @@ export function* textChunks({ report, style }: ReportInput): Generator<string> {
   const total = t.error + t.warning + t.info;
   const fixable = findings.filter((f) => f.fix?.safe).length;
   if (any) out.push('');
-  const files = `${report.files.length} file${report.files.length === 1 ? '' : 's'}`;
+  const files = counted(report.files.length, 'file');
   const summary =
     total === 0
       ? `no problems in ${files}`
-      : `${total} problem${total === 1 ? '' : 's'} (${t.error} error${t.error === 1 ? '' : 's'}, ${t.warning} warning${t.warning === 1 ? '' : 's'}, ${t.info} info) in ${files}`;
+      : `${counted(total, 'problem')} (${counted(t.error, 'error')}, ${counted(t.warning, 'warning')}, ${counted(t.info, 'info')}) in ${files}`;
   const extras = [
     t.suppressed > 0 ? `${t.suppressed} suppressed` : '',
     fixable > 0 ? `${fixable} fixable with --fix` : '',
