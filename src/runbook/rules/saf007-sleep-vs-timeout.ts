@@ -35,6 +35,7 @@ export const SAF007: Rule = {
   summary: 'Literal sleeps add up to more than the timeout (error) or more than half of it (warning)',
   explain: `The agent kills a runbook at its timeout (the manifest's, or 2 minutes), in the middle of whatever it was
 doing. Sleeps that add up to more than the timeout guarantee that; more than half leaves no room for the work.
+One finding per runbook: an error where the sleeps pass the timeout, else a warning where they pass half of it.
 
 Shorten the waits, poll with a bounded loop, or raise the timeout in the manifest.`,
   fix: 'none',
@@ -60,31 +61,32 @@ Shorten the waits, poll with a bounded loop, or raise the timeout in the manifes
             node: call.node,
             seconds: Number(ctx.python.src(call.args[0]!)) * loopFactor(call.node, ctx.text),
           });
+    // one finding for one chain of sleeps (issue 27): the error where the total passes the timeout, else the
+    // warning where it passes half of it
     let total = 0;
-    let warned = false;
-    const out: RawFinding[] = [];
+    let half: { node: SNode; total: number } | null = null;
     for (let sIndex = 0; sIndex < sleeps.length; sIndex++) {
       const s = sleeps[sIndex]!;
       total += s.seconds;
-      if (total > timeout) {
-        out.push({
-          message: `sleeps add up to ${total}s, more than the ${timeout}s timeout: the agent kills the runbook here`,
-          start: s.node.start,
-          end: s.node.end,
-          severity: 'error',
-        });
-        break;
-      }
-      if (!warned && total > timeout / 2) {
-        warned = true;
-        out.push({
-          message: `sleeps add up to ${total}s, more than half of the ${timeout}s timeout`,
-          start: s.node.start,
-          end: s.node.end,
-          severity: 'warning',
-        });
-      }
+      if (total > timeout)
+        return [
+          {
+            message: `sleeps add up to ${total}s, more than the ${timeout}s timeout: the agent kills the runbook here`,
+            start: s.node.start,
+            end: s.node.end,
+            severity: 'error',
+          },
+        ];
+      if (!half && total > timeout / 2) half = { node: s.node, total };
     }
+    const out: RawFinding[] = [];
+    if (half)
+      out.push({
+        message: `sleeps add up to ${half.total}s, more than half of the ${timeout}s timeout`,
+        start: half.node.start,
+        end: half.node.end,
+        severity: 'warning',
+      });
     return out;
   },
 };
