@@ -326,3 +326,16 @@ describe('runbook lint: a manifest key of the wrong shape (issue 27)', () => {
     }
   });
 });
+
+describe('runbook lint: a Python file that does not parse (issue 27)', () => {
+  it.each(['min', 'basic', 'safety', 'production'])(
+    'print "hello" is ROB004, an error, under %s',
+    async (name) => {
+      const dir = tmp();
+      write(dir, 'p.py', '#!/usr/bin/env python3\nprint "hello"\n');
+      const r = await lint(['--profile', name, '-f', 'compact', 'p.py'], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^p\.py:2:1: error: Python 3 syntax error: print statement .*\[ROB004\]/m);
+    },
+  );
+});

@@ -347,6 +347,9 @@ export const CASES: Record<string, { pos: Case[]; neg: Case[] }> = {
       `${SH}heroku restart --app <app_name>\nsystemctl is-active app\n`,
       { text: `${PY}def f(:\n  pass\n`, file: 't.py' },
       { text: `${PY}x = (1,\n`, file: 't.py' },
+      // Python 3 does not compile a print statement (issue 27)
+      { text: '#!/usr/bin/env python3\nprint "hello"\n', file: 't.py' },
+      { text: 'print "hello"\n', file: 't.py' },
     ],
     neg: [
       `${SH}if [ -f x ]; then echo hi; fi\n`,
@@ -354,6 +357,7 @@ export const CASES: Record<string, { pos: Case[]; neg: Case[] }> = {
       `${SH}for x in a b; do echo "$x"; done\n`,
       `${SH}case "$x" in a) echo a;; esac\n`,
       { text: `${PY}def f():\n    pass\n`, file: 't.py' },
+      { text: '#!/usr/bin/env python2\nprint "hello"\n', file: 't.py' },
     ],
   },
   ROB005: {

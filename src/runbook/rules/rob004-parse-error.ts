@@ -1,3 +1,4 @@
+import { interpreterOf } from '../analyze';
 import { syntaxErrors } from '../syntax';
 import type { Rule } from '../types';
 
@@ -9,7 +10,8 @@ export const ROB004: Rule = {
   severity: 'error',
   summary: 'Shell or Python syntax error',
   explain: `The runbook does not parse. The shell runs the lines before the error and then stops (or, in some shells,
-skips ahead); Python refuses to start. Either way the remediation does not happen.
+skips ahead); Python refuses to start (a Python 2 print statement included, unless the shebang runs python2).
+Either way the remediation does not happen.
 
 Fix the syntax (bash -n / sh -n / python3 -m py_compile say the same). Placeholders like <app> are a common
 cause: see ROB003.`,
@@ -19,6 +21,20 @@ cause: see ROB003.`,
     if (!ctx.tree) return [];
     const errors = syntaxErrors(ctx.tree);
     const first = errors[0];
+    // The Python grammar also reads Python 2's print statement, which Python 3 refuses to compile (issue 27): an
+    // error for every runbook not run by python2 explicitly
+    const py2 = ctx.shebang !== null && /^python2(\.\d+)?$/.test(interpreterOf(ctx.shebang));
+    const print = ctx.language === 'python' && !py2 ? ctx.python?.prints[0] : undefined;
+    if (print && (!first || print.start < first.start)) {
+      const more = errors.length + (ctx.python?.prints.length ?? 1) - 1;
+      return [
+        {
+          message: `Python 3 syntax error: print statement (Python 2 only), use print(…)${more > 0 ? ` (and ${more} more)` : ''}`,
+          start: print.start,
+          end: print.end,
+        },
+      ];
+    }
     if (!first) return [];
     const lang = ctx.language === 'python' ? 'Python' : 'shell';
     const token = ctx.text.slice(first.start, Math.min(first.end, first.start + 20)).split('\n')[0];
