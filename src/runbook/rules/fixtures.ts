@@ -62,11 +62,25 @@ export const CASES: Record<string, { pos: Case[]; neg: Case[] }> = {
       `${SH}eval "$(curl -s https://example.org/env)"\n`,
       `${SH}curl -o fix.sh https://example.org/fix.sh\nsh fix.sh\n`,
       `${SH}curl -fsS https://example.org/i.py | python3\n`,
+      `${SH}curl -fsS https://example.org/i.py | python3 -m pdb /dev/stdin\n`,
+      // issue 27: the downloaded code goes through a name first
+      {
+        text: `${PY}import urllib.request\ncode = urllib.request.urlopen(url).read()\nexec(code)\n`,
+        file: 't.py',
+      },
+      { text: `${PY}import requests\nr = requests.get(url)\nsrc = r.text\neval(src)\n`, file: 't.py' },
     ],
     neg: [
       `${SH}curl -fsS --max-time 5 https://example.org/health\n`,
       `${SH}curl -o fix.sh https://example.org/fix.sh\necho "abc  fix.sh" | sha256sum -c\nsh fix.sh\n`,
       `${SH}curl -s https://example.org/data.json | jq .status\n`,
+      // issue 27: modules that read stdin as data
+      `${SH}curl -s https://example.org/data.json | python3 -m json.tool\n`,
+      `${SH}curl -s https://example.org/blob | python3 -m base64 -d\n`,
+      {
+        text: `${PY}import urllib.request\ncode = urllib.request.urlopen(url).read()\nprint(code)\n`,
+        file: 't.py',
+      },
       `${SH}bash ./local-fix.sh\n`,
       `${SH}wget -q -O /tmp/page.html https://example.org/\ngrep -c ok /tmp/page.html\n`,
     ],
